@@ -1,0 +1,238 @@
+"""Facets: filters that narrow a document queryset and count what each option would give.
+
+The catalogue uses them now and search reuses them, so both read the same URL parameters
+(``category``, ``genre``, ``org``, ``year``, ``validity``) and show the same counts.
+Each facet counts under every *other* active filter, the usual faceted-search rule, in
+one grouped query; trees are read once and rolled up in Python, so the number of queries
+does not depend on how many documents or options there are.
+
+Bad values (``?year=abc``, an unknown id, a 10,000-character string) are dropped as if
+absent: a shared link to a deleted category still opens a page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+from django.db.models.functions import ExtractYear
+from django.http import QueryDict
+
+MAX_PARAM_LENGTH = 20
+
+
+@dataclass
+class Option:
+    value: str
+    label: str
+    count: int = 0
+    selected: bool = False
+    url: str = ""
+    children: list[Option] = field(default_factory=list)
+    in_selected_path: bool = False
+
+
+def _clean_int(raw: str | None) -> int | None:
+    if not raw or len(raw) > MAX_PARAM_LENGTH or not raw.isascii() or not raw.isdigit():
+        return None
+    return int(raw)
+
+
+class Facet:
+    """One URL parameter. Subclasses define ``parse(raw)`` (the selected value, or None
+    when ``raw`` is missing or meaningless), ``apply(queryset, selected)`` and
+    ``options(queryset, selected)`` (a list of ``Option``)."""
+
+    param: str
+    label: str
+
+    def selected_label(self, selected) -> str:
+        return str(selected)
+
+
+class ModelFacet(Facet):
+    """A flat list of model rows (genres), counted by foreign key."""
+
+    def __init__(self, param, label, field_name, rows):
+        self.param, self.label, self.field_name = param, label, field_name
+        self.rows = {row.pk: row for row in rows}
+
+    def parse(self, raw):
+        pk = _clean_int(raw)
+        return self.rows.get(pk) if pk is not None else None
+
+    def apply(self, queryset, selected):
+        return queryset.filter(**{f"{self.field_name}_id": selected.pk})
+
+    def _counts(self, queryset) -> dict:
+        column = f"{self.field_name}_id"
+        return dict(queryset.order_by().values_list(column).annotate(n=Count("pk")))
+
+    def options(self, queryset, selected):
+        counts = self._counts(queryset)
+        return [
+            Option(str(pk), str(row), counts.get(pk, 0), row == selected)
+            for pk, row in self.rows.items()
+            if counts.get(pk) or row == selected
+        ]
+
+
+class TreeFacet(ModelFacet):
+    """An MPTT tree (topic categories, organizations): selecting a node includes its
+    descendants, and each node's count includes theirs."""
+
+    def __init__(self, param, label, field_name, nodes, *, node_label=str):
+        super().__init__(param, label, field_name, nodes)
+        self.node_label = node_label
+        self.children: dict[int | None, list] = {}
+        for node in nodes:  # nodes arrive in tree order
+            self.children.setdefault(node.parent_id, []).append(node)
+
+    def descendant_ids(self, node) -> list[int]:
+        ids, stack = [], [node]
+        while stack:
+            current = stack.pop()
+            ids.append(current.pk)
+            stack.extend(self.children.get(current.pk, []))
+        return ids
+
+    def ancestors(self, node) -> list:
+        chain = []
+        while node is not None:
+            chain.append(node)
+            node = self.rows.get(node.parent_id)
+        return chain[::-1]
+
+    def apply(self, queryset, selected):
+        return queryset.filter(**{f"{self.field_name}_id__in": self.descendant_ids(selected)})
+
+    def options(self, queryset, selected):
+        direct = self._counts(queryset)
+        path = set(self.ancestors(selected)) if selected else set()
+
+        def build(node) -> Option:
+            children = [build(child) for child in self.children.get(node.pk, [])]
+            total = direct.get(node.pk, 0) + sum(child.count for child in children)
+            return Option(
+                str(node.pk),
+                self.node_label(node),
+                total,
+                node == selected,
+                children=children,
+                in_selected_path=node in path,
+            )
+
+        return [build(root) for root in self.children.get(None, [])]
+
+    def selected_label(self, selected):
+        return self.node_label(selected)
+
+
+class YearFacet(Facet):
+    def __init__(self, param, label, field_name):
+        self.param, self.label, self.field_name = param, label, field_name
+
+    def parse(self, raw):
+        year = _clean_int(raw)
+        return year if year is not None and 1949 <= year <= 2100 else None
+
+    def apply(self, queryset, selected):
+        return queryset.filter(**{f"{self.field_name}__year": selected})
+
+    def options(self, queryset, selected):
+        counts = (
+            queryset.order_by()
+            .annotate(facet_year=ExtractYear(self.field_name))
+            .values_list("facet_year")
+            .annotate(n=Count("pk"))
+        )
+        options = [
+            Option(str(year), f"{year}年", n, year == selected)
+            for year, n in counts
+            if year is not None
+        ]
+        return sorted(options, key=lambda option: option.value, reverse=True)
+
+    def selected_label(self, selected):
+        return f"{selected}年"
+
+
+class ChoiceFacet(Facet):
+    def __init__(self, param, label, field_name, choices):
+        self.param, self.label, self.field_name = param, label, field_name
+        self.choices = dict(choices)
+
+    def parse(self, raw):
+        return raw if raw in self.choices else None
+
+    def apply(self, queryset, selected):
+        return queryset.filter(**{self.field_name: selected})
+
+    def options(self, queryset, selected):
+        counts = dict(queryset.order_by().values_list(self.field_name).annotate(n=Count("pk")))
+        return [
+            Option(value, label, counts.get(value, 0), value == selected)
+            for value, label in self.choices.items()
+            if counts.get(value) or value == selected
+        ]
+
+
+class FacetedSearch:
+    """Parses the request's facet parameters once and hands out filtered querysets,
+    per-facet options with counts and links, and the active filters for display."""
+
+    def __init__(self, facets: list[Facet], params: QueryDict, *, base_url: str):
+        self.facets = facets
+        self.params = params
+        self.base_url = base_url
+        self.selected = {facet.param: facet.parse(params.get(facet.param)) for facet in facets}
+
+    def filter(self, queryset, *, exclude: str | None = None):
+        for facet in self.facets:
+            value = self.selected[facet.param]
+            if value is not None and facet.param != exclude:
+                queryset = facet.apply(queryset, value)
+        return queryset
+
+    def url_with(self, **changes) -> str:
+        """The current URL with some parameters changed (None removes one); always
+        back on page 1, and with meaningless parameters dropped."""
+        query = QueryDict(mutable=True)
+        for key in self.params:
+            facet_value = self.selected.get(key)
+            if key == "page" or (key in self.selected and facet_value is None):
+                continue
+            query[key] = self.params[key]
+        for key, value in changes.items():
+            if value is None:
+                query.pop(key, None)
+            else:
+                query[key] = value
+        encoded = query.urlencode()
+        return f"{self.base_url}?{encoded}" if encoded else self.base_url
+
+    def groups(self, queryset) -> list[tuple[Facet, list[Option]]]:
+        result = []
+        for facet in self.facets:
+            selected = self.selected[facet.param]
+            options = facet.options(self.filter(queryset, exclude=facet.param), selected)
+            self._link(facet, options)
+            result.append((facet, options))
+        return result
+
+    def _link(self, facet, options):
+        for option in options:
+            option.url = self.url_with(**{facet.param: None if option.selected else option.value})
+            self._link(facet, option.children)
+
+    def active(self) -> list[dict]:
+        """The active filters as labels with a link that removes each."""
+        return [
+            {
+                "label": facet.label,
+                "value": facet.selected_label(self.selected[facet.param]),
+                "remove_url": self.url_with(**{facet.param: None}),
+            }
+            for facet in self.facets
+            if self.selected[facet.param] is not None
+        ]

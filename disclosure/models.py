@@ -1,0 +1,301 @@
+"""The information disclosure catalogue (政府信息公开目录)."""
+
+import posixpath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from mptt.models import MPTTModel, TreeForeignKey
+
+from disclosure.querysets import DocumentQuerySet
+from portal.models import Organization, TimeStampedModel
+from portal.richtext import sanitize_html
+from portal.uploads import inspect_upload
+
+DEFAULT_EMPTY_NOTE = "本栏目暂无公开信息。如需了解相关信息，可依申请公开。"
+
+
+class TopicCategory(MPTTModel):
+    """主题分类: the State Council's 22 topics and their sub-topics."""
+
+    name = models.CharField("名称", max_length=50)
+    parent = TreeForeignKey(
+        "self",
+        verbose_name="上级分类",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    empty_note = models.CharField(
+        "无信息时的说明",
+        max_length=200,
+        blank=True,
+        default="",
+        help_text="该分类下没有已发布信息时向公众显示的说明；留空则显示通用说明。",
+    )
+
+    class Meta:
+        verbose_name = "主题分类"
+        verbose_name_plural = "主题分类"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parent", "name"],
+                nulls_distinct=False,
+                name="disclosure_topiccategory_unique_name_per_parent",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Genre(models.Model):
+    """体裁分类: the 15 公文种类 of 中办发〔2012〕14号 plus 其他; localities add more."""
+
+    name = models.CharField("名称", max_length=30, unique=True)
+    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "体裁分类"
+        verbose_name_plural = "体裁分类"
+        ordering = ["sort_order", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class IndexNumberSequence(models.Model):
+    """The last 后段码 sequence used per 前段码 (credit code) and year."""
+
+    code = models.CharField("前段码", max_length=18)
+    year = models.PositiveSmallIntegerField("年份")
+    last_value = models.PositiveIntegerField("已用序号", default=0)
+
+    class Meta:
+        verbose_name = "索引号序列"
+        verbose_name_plural = "索引号序列"
+        constraints = [
+            models.UniqueConstraint(fields=["code", "year"], name="disclosure_sequence_unique_code_year")
+        ]
+
+    def __str__(self):
+        return f"{self.code}/{self.year}: {self.last_value}"
+
+
+class Document(TimeStampedModel):
+    """A catalogue entry: the metadata table of the seed page plus body and attachments."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        PUBLISHED = "published", "已发布"
+
+    class Validity(models.TextChoices):
+        VALID = "有效", "有效"
+        EXPIRED = "失效", "失效"
+        REPEALED = "废止", "废止"
+        AMENDED = "已修改", "已修改"
+
+    index_number = models.CharField(
+        "索引号",
+        max_length=64,
+        unique=True,
+        blank=True,
+        help_text="留空则按“机构统一社会信用代码/年份-五位序号”自动生成；迁移的历史索引号原样保留。",
+    )
+    title = models.CharField("标题", max_length=300)
+    document_number = models.CharField("发文字号", max_length=100, blank=True, default="")
+    organization = models.ForeignKey(
+        Organization, verbose_name="发布机构", on_delete=models.PROTECT, related_name="documents"
+    )
+    category = TreeForeignKey(
+        TopicCategory, verbose_name="主题分类", on_delete=models.PROTECT, related_name="documents"
+    )
+    genre = models.ForeignKey(
+        Genre, verbose_name="体裁分类", on_delete=models.PROTECT, related_name="documents"
+    )
+    written_on = models.DateField("成文日期", null=True, blank=True)
+    published_at = models.DateTimeField("发布日期", null=True, blank=True)
+    validity = models.CharField("有效性", max_length=10, choices=Validity, blank=True, default="")
+    superseded_by = models.ForeignKey(
+        "self",
+        verbose_name="替代文件",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="supersedes",
+        help_text="已修改、废止或失效时，原文页面链接到的新文件（国办发〔2017〕47号）。",
+    )
+    keywords = models.CharField("主题词", max_length=200, blank=True, default="")
+    summary = models.TextField("内容概述", blank=True, default="")
+    body = models.TextField("正文", blank=True, default="")
+    status = models.CharField(
+        "状态", max_length=20, choices=Status, default=Status.DRAFT, editable=False
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="创建人",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "公开文件"
+        verbose_name_plural = "公开文件"
+        ordering = ["-published_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "-published_at", "-id"], name="disclosure_doc_public_order"),
+            models.Index(fields=["organization", "status"], name="disclosure_doc_org_status"),
+            models.Index(fields=["category", "status"], name="disclosure_doc_cat_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="published") | models.Q(published_at__isnull=False),
+                name="disclosure_document_published_has_date",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.body = sanitize_html(self.body)
+        if not self.index_number:
+            from disclosure.index_numbers import allocate_index_number
+
+            year = (self.written_on or timezone.localdate()).year
+            self.index_number = allocate_index_number(self.organization, year)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("disclosure:document-detail", kwargs={"pk": self.pk})
+
+    def clean(self):
+        if self.superseded_by_id and self.superseded_by_id == self.pk:
+            raise ValidationError({"superseded_by": "文件不能被自己替代。"})
+        if self.status == self.Status.PUBLISHED and not self.published_at:
+            raise ValidationError({"published_at": "已发布的文件必须有发布日期。"})
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+def attachment_path(attachment, filename):
+    # The stored name never reuses the uploader's name: it only becomes Content-Disposition.
+    extension = posixpath.splitext(filename)[1].lower()
+    return timezone.now().strftime(f"attachments/%Y/%m/{attachment.token}{extension}")
+
+
+class Attachment(models.Model):
+    document = models.ForeignKey(
+        Document, verbose_name="所属文件", on_delete=models.CASCADE, related_name="attachments"
+    )
+    title = models.CharField("附件名称", max_length=200, blank=True, default="")
+    file = models.FileField("文件", upload_to=attachment_path, max_length=200)
+    token = models.CharField(max_length=32, editable=False, unique=True)
+    original_name = models.CharField("原文件名", max_length=200, editable=False, default="")
+    content_type = models.CharField("类型", max_length=120, editable=False, default="")
+    size = models.PositiveBigIntegerField("大小（字节）", editable=False, default=0)
+    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "附件"
+        verbose_name_plural = "附件"
+        ordering = ["sort_order", "pk"]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.title or self.original_name
+
+    def get_absolute_url(self):
+        return reverse("disclosure:attachment-download", kwargs={"pk": self.pk})
+
+    def clean(self):
+        upload = self.file.file if self.file and not self.file._committed else None
+        if upload is None:
+            return
+        try:
+            kind = inspect_upload(upload)
+        except ValidationError as error:
+            raise ValidationError({"file": error.messages}) from error
+        self.content_type = kind.mime
+        self.original_name = posixpath.basename(upload.name)[:200]
+        self.size = upload.size
+
+    def save(self, *args, **kwargs):
+        if not self.token:
+            import secrets
+
+            self.token = secrets.token_hex(16)
+        if self.file and not self.file._committed and not self.content_type:
+            self.clean()
+        super().save(*args, **kwargs)
+
+
+class DisclosureGuide(models.Model):
+    """政府信息公开指南 (条例 Art 22): one per organization, edited in the admin."""
+
+    organization = models.OneToOneField(
+        Organization, verbose_name="机构", on_delete=models.PROTECT, related_name="disclosure_guide"
+    )
+    classification = models.TextField(
+        "信息分类与编排体系", help_text="主动公开信息的分类、编排体系（条例第二十二条）。"
+    )
+    how_to_obtain = models.TextField("获取方式", help_text="主动公开与依申请公开的获取方式。")
+    office_name = models.CharField("工作机构名称", max_length=100)
+    office_address = models.CharField("办公地址", max_length=200)
+    office_hours = models.CharField("办公时间", max_length=200)
+    postal_code = models.CharField("邮政编码", max_length=10, blank=True, default="")
+    phone = models.CharField("联系电话", max_length=50)
+    fax = models.CharField("传真", max_length=50)
+    internet_contact = models.CharField(
+        "互联网联系方式", max_length=200, help_text="网址或电子邮箱。"
+    )
+    supervision = models.TextField("监督和救济", blank=True, default="")
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "政府信息公开指南"
+        verbose_name_plural = "政府信息公开指南"
+
+    def __str__(self):
+        return f"{self.organization.display_name}政府信息公开指南"
+
+
+class ColumnPage(models.Model):
+    """A sub-column of 政府信息公开 whose content is an edited page (制度, 年报)."""
+
+    slug = models.SlugField("路径", max_length=50, unique=True)
+    title = models.CharField("栏目名称", max_length=50)
+    body = models.TextField("内容", blank=True, default="")
+    empty_note = models.CharField(
+        "无内容时的说明", max_length=200, blank=True, default=DEFAULT_EMPTY_NOTE
+    )
+    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "栏目页面"
+        verbose_name_plural = "栏目页面"
+        ordering = ["sort_order", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.body = sanitize_html(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("disclosure:column-page", kwargs={"slug": self.slug})

@@ -1,0 +1,85 @@
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from disclosure.catalogue import catalogue_facets
+from disclosure.models import DEFAULT_EMPTY_NOTE, Attachment, ColumnPage, DisclosureGuide, Document
+
+
+def _column_page(slug: str) -> ColumnPage | None:
+    return ColumnPage.objects.filter(slug=slug).first()
+
+
+@require_safe
+def document_list(request):
+    """法定主动公开内容: the catalogue, filtered by facets in the URL, newest first."""
+    facets = catalogue_facets(request.GET)
+    published = Document.objects.published()
+    page = Paginator(
+        facets.filter(published).for_listing().newest_first(), settings.CATALOGUE_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    column = _column_page("catalogue")
+    category = facets.selected["category"]
+    empty_note = (category and category.empty_note) or (column and column.empty_note)
+    return render(
+        request,
+        "disclosure/document_list.html",
+        {
+            "page_obj": page,
+            "facet_groups": facets.groups(published),
+            "active_filters": facets.active(),
+            "column": column,
+            "empty_note": empty_note or DEFAULT_EMPTY_NOTE,
+            "category_path": facets.facets[0].ancestors(category) if category else [],
+            "page_url": facets.url_with(),
+        },
+    )
+
+
+@require_safe
+def document_detail(request, pk):
+    document = get_object_or_404(
+        Document.objects.published()
+        .select_related("organization", "category__parent", "genre", "superseded_by")
+        .prefetch_related("attachments"),
+        pk=pk,
+    )
+    if document.superseded_by and not document.superseded_by.is_public:
+        document.superseded_by = None
+    return render(request, "disclosure/document_detail.html", {"document": document})
+
+
+@require_safe
+def attachment_download(request, pk):
+    attachment = get_object_or_404(
+        Attachment.objects.filter(document__in=Document.objects.published()), pk=pk
+    )
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404("附件文件不存在") from missing
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name or attachment.file.name.rsplit("/", 1)[-1],
+        content_type=attachment.content_type or "application/octet-stream",
+    )
+
+
+@require_safe
+def disclosure_guide(request):
+    guide = DisclosureGuide.objects.select_related("organization").order_by("organization__tree_id", "organization__lft").first()
+    column = _column_page("guide")
+    return render(
+        request,
+        "disclosure/guide.html",
+        {"guide": guide, "empty_note": (column and column.empty_note) or DEFAULT_EMPTY_NOTE},
+    )
+
+
+@require_safe
+def column_page(request, slug):
+    column = get_object_or_404(ColumnPage.objects.exclude(slug__in=["catalogue", "guide"]), slug=slug)
+    return render(request, "disclosure/column_page.html", {"column": column})

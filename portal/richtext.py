@@ -1,0 +1,37 @@
+"""Sanitising rich text that clerks paste from word processors (documents, interpretations)."""
+
+import nh3
+
+# What a government document needs: headings, paragraphs, lists, tables, links, images.
+ALLOWED_TAGS = {
+    "p", "br", "h2", "h3", "h4", "h5", "h6", "strong", "b", "em", "i", "u", "s", "sub", "sup",
+    "ul", "ol", "li", "blockquote", "pre", "code", "hr", "span", "div",
+    "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td", "colgroup", "col",
+    "a", "img", "figure", "figcaption",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "width", "height"},
+    "th": {"colspan", "rowspan", "scope"},
+    "td": {"colspan", "rowspan"},
+    "p": {"align"},
+    "ol": {"start", "type"},
+}
+
+
+def sanitize_html(value: str) -> str:
+    """Remove scripts, event handlers, styles and unknown tags; keep the document's structure."""
+    return nh3.clean(
+        value or "",
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    )
+
+
+def plain_text_to_html(text: str) -> str:
+    """Paragraphs from plain text (one per non-empty line), escaped."""
+    from django.utils.html import escape
+
+    return "\n".join(f"<p>{escape(line.strip())}</p>" for line in text.splitlines() if line.strip())

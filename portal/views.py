@@ -1,0 +1,36 @@
+from django.db import DatabaseError, connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from disclosure.facets import TreeFacet
+from disclosure.models import ColumnPage, Document, TopicCategory
+
+
+@require_safe
+def home(request):
+    published = Document.objects.published()
+    category_facet = TreeFacet("category", "主题分类", "category", list(TopicCategory.objects.all()))
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "latest_documents": published.for_listing().newest_first()[:10],
+            "categories": category_facet.options(published, None),
+            "columns": ColumnPage.objects.exclude(slug__in=["catalogue", "guide"]),
+        },
+    )
+
+
+@never_cache
+@require_safe
+def healthz(request):
+    """200 with a JSON body only when the database answers; 503 otherwise."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
