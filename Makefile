@@ -1,0 +1,86 @@
+# make run   — set everything up and serve the demo site on http://127.0.0.1:$(PORT)/
+# make test  — set everything up and run the whole test suite (browser tests included)
+# make bench — (later issue) performance figures
+
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export PORT
+
+.DEFAULT_GOAL := help
+.PHONY: help run test setup install db stop-db migrate demo static chromium lint clean
+
+help:
+	@echo "make run    搭建环境并启动演示站点 (http://127.0.0.1:$(PORT)/)"
+	@echo "make test   搭建环境并运行全部测试（含浏览器测试）"
+	@echo "make stop-db  停止项目自带的 PostgreSQL"
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "需要 Python 3.11 或更高版本（当前：$(PYTHON)）"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+
+# A demo .env with a fresh secret; the real environment always wins over it.
+.env:
+	@echo "生成 .env（演示配置，DEBUG 关闭）"
+	@{ echo "SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(48))')"; \
+	   echo "ALLOWED_HOSTS=127.0.0.1,localhost,[::1]"; } > $@
+
+db: install .env
+	@if [ -z "$$DATABASE_URL" ]; then $(PY) -m portal.embedded_db start; fi
+
+stop-db: install
+	@$(PY) -m portal.embedded_db stop
+
+migrate: db
+	$(PY) manage.py migrate --no-input
+
+demo: migrate
+	$(PY) manage.py load_demo
+
+STATIC_SOURCES := $(shell find static -type f 2>/dev/null)
+var/static/staticfiles.json: $(STATIC_SOURCES) $(VENV)/.installed .env
+	$(PY) manage.py collectstatic --no-input --verbosity 0
+
+static: var/static/staticfiles.json
+
+setup: demo static
+
+run: setup
+	@echo
+	@echo "演示站点：http://127.0.0.1:$(PORT)/    管理后台：http://127.0.0.1:$(PORT)/admin/"
+	@echo "演示账号：admin、clerk、reviewer、publisher、supervisor，密码均为 zwgk-Demo-2026"
+	@echo "按 Ctrl-C 停止（同时停止项目自带的 PostgreSQL）"
+	@echo
+	$(VENV)/bin/gunicorn -c portal/gunicorn_conf.py
+
+# Debian's Chromium for the browser tests; Playwright never downloads a browser.
+chromium:
+	@if [ -x /usr/bin/chromium ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else \
+	  echo "浏览器测试需要 Debian 的 Chromium，请先运行：sudo apt-get install -y chromium"; exit 1; \
+	fi
+
+# Stops the embedded server afterwards only if this run started it.
+test: install .env chromium
+	@started=0; \
+	if [ -z "$$DATABASE_URL" ] && ! $(PY) -m portal.embedded_db status >/dev/null; then started=1; fi; \
+	$(PY) manage.py makemigrations --check --dry-run >/dev/null || { echo "模型有改动但缺少迁移：运行 manage.py makemigrations"; status=1; }; \
+	[ "$${status:-0}" = 0 ] && { $(VENV)/bin/pytest $(PYTEST_ARGS); status=$$?; }; \
+	if [ $$started = 1 ]; then $(PY) -m portal.embedded_db stop; fi; \
+	exit $$status
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+clean: stop-db
+	rm -rf var $(VENV)
