@@ -12,7 +12,7 @@ from mptt.models import MPTTModel, TreeForeignKey
 from disclosure.querysets import DocumentQuerySet
 from portal.models import Organization, TimeStampedModel
 from portal.richtext import sanitize_html
-from portal.uploads import inspect_upload
+from portal.uploads import DOCUMENT_KINDS, inspect_upload
 
 DEFAULT_EMPTY_NOTE = "本栏目暂无公开信息。如需了解相关信息，可依申请公开。"
 
@@ -217,6 +217,10 @@ class Attachment(models.Model):
     @property
     def display_name(self) -> str:
         return self.title or self.original_name
+
+    @property
+    def kind_label(self) -> str:
+        return next((k.label for k in DOCUMENT_KINDS.values() if k.mime == self.content_type), "文件")
 
     def get_absolute_url(self):
         return reverse("disclosure:attachment-download", kwargs={"pk": self.pk})
