@@ -1,7 +1,6 @@
 """Browser tests: Debian's Chromium driven by Playwright (never a downloaded browser)."""
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -25,16 +24,21 @@ CHROMIUM_FLAGS = [
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def browser():
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+    """A Chromium per test. Playwright's event loop gives the thread a new context in which
+    Django opens other connection objects; those are closed here, and the loop is gone
+    again before pytest-django flushes and restores the database for the next test."""
+    if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}: run `sudo apt-get install -y chromium` (or `make test`).")
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
         yield browser
         browser.close()
+        connections.close_all()
 
 
 @pytest.fixture
