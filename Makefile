@@ -58,7 +58,7 @@ run: setup
 	@echo "演示账号：admin、clerk、reviewer、publisher、supervisor，密码均为 zwgk-Demo-2026"
 	@echo "按 Ctrl-C 停止（同时停止项目自带的 PostgreSQL）"
 	@echo
-	$(VENV)/bin/gunicorn -c portal/gunicorn_conf.py
+	GUNICORN_STOP_WITH_PARENT=1 $(VENV)/bin/gunicorn -c portal/gunicorn_conf.py
 
 # Debian's Chromium for the browser tests; Playwright never downloads a browser.
 chromium:

@@ -16,14 +16,43 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 # ends up in a log file.
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'
 wsgi_app = "portal.wsgi:application"
+# Gunicorn's runtime control socket is not used; the default path is shared by every
+# instance on the machine.
+control_socket_disable = True
+
+
+_served = False
+
+
+def _terminate_when_parent_dies():
+    import ctypes
+    import signal
+
+    PR_SET_PDEATHSIG = 1  # Linux: the kernel signals us when our parent process dies
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def on_starting(server):
+    # `make run` sets this: if make itself is killed, gunicorn follows instead of being
+    # left behind holding the port (and on_exit below stops the embedded PostgreSQL).
+    if os.environ.get("GUNICORN_STOP_WITH_PARENT") == "1":
+        _terminate_when_parent_dies()
+
+
+def post_fork(server, worker):
+    # A worker never outlives its master, even one killed with SIGKILL.
+    _terminate_when_parent_dies()
 
 
 def when_ready(server):
+    global _served
+    _served = True
     server.log.info("门户已启动：http://%s/", bind)
 
 
 def on_exit(server):
-    if os.environ.get("DATABASE_URL"):
+    # A gunicorn that never served (say, its port was taken) leaves the database alone.
+    if os.environ.get("DATABASE_URL") or not _served:
         return
     from portal.embedded_db import stop
 
