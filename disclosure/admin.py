@@ -38,7 +38,15 @@ class AttachmentInline(admin.TabularInline):
 
 @admin.register(Document)
 class DocumentAdmin(admin.ModelAdmin):
-    list_display = ["title", "index_number", "document_number", "organization", "category", "status", "published_at"]
+    list_display = [
+        "title",
+        "index_number",
+        "document_number",
+        "organization",
+        "category",
+        "status",
+        "published_at",
+    ]
     list_filter = [
         "status",
         ("category", TreeRelatedFieldListFilter),

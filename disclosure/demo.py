@@ -39,7 +39,14 @@ SUBJECTS = [
     ("做好“市长信箱”“局长信箱”办理工作", "信访"),
     ("加强门户网站安全防护", "电子政务"),
 ]
-GENRE_SUFFIX = {"通知": "的通知", "意见": "的意见", "通报": "的通报", "公告": "的公告", "函": "的函", "报告": "的报告"}
+GENRE_SUFFIX = {
+    "通知": "的通知",
+    "意见": "的意见",
+    "通报": "的通报",
+    "公告": "的公告",
+    "函": "的函",
+    "报告": "的报告",
+}
 VALIDITY_WEIGHTS = [("有效", 70), ("失效", 10), ("废止", 8), ("", 12)]
 
 
@@ -77,11 +84,13 @@ def _sentences() -> list[str]:
     return sentences
 
 
-def generate(count: int, *, seed: int = 2019, organizations: list[str], prefix: str = "渝民") -> list[DemoDocument]:
+def generate(
+    count: int, *, seed: int = 2019, organizations: list[str], prefix: str = "渝民"
+) -> list[DemoDocument]:
     """``count`` documents spread over the organizations, subjects, genres and years."""
     rng = random.Random(seed)
     sentences = _sentences()
-    validities, weights = zip(*VALIDITY_WEIGHTS)
+    validities, weights = zip(*VALIDITY_WEIGHTS, strict=True)
     documents, per_year = [], {}
     this_year = date.today().year
     for _ in range(count):
@@ -94,8 +103,14 @@ def generate(count: int, *, seed: int = 2019, organizations: list[str], prefix: 
         if written_on > date.today():
             written_on = date.today() - timedelta(days=rng.randint(1, 30))
         published_on = min(written_on + timedelta(days=rng.randint(0, 6)), date.today())
-        published_at = datetime.combine(published_on, time(rng.randint(8, 17), rng.choice([0, 15, 30, 45])), SHANGHAI)
-        issuer = "重庆市民政局" if organization == "重庆市民政局" else f"重庆市民政局{organization.removeprefix('重庆市民政局')}"
+        published_at = datetime.combine(
+            published_on, time(rng.randint(8, 17), rng.choice([0, 15, 30, 45])), SHANGHAI
+        )
+        issuer = (
+            "重庆市民政局"
+            if organization == "重庆市民政局"
+            else f"重庆市民政局{organization.removeprefix('重庆市民政局')}"
+        )
         documents.append(
             DemoDocument(
                 title=f"{issuer}关于{subject}{GENRE_SUFFIX[genre]}",

@@ -40,7 +40,9 @@ def allocate_index_number(organization: Organization, year: int) -> str:
     code = organization.index_code()
     if not code:
         raise ValidationError(
-            {"organization": f"“{organization}”及其上级机构都没有统一社会信用代码，无法生成索引号。"}
+            {
+                "organization": f"“{organization}”及其上级机构都没有统一社会信用代码，无法生成索引号。"
+            }
         )
     while True:
         number = format_index_number(code, year, _next_sequence(code, year))

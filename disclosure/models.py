@@ -1,6 +1,7 @@
 """The information disclosure catalogue (政府信息公开目录)."""
 
 import posixpath
+import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -78,7 +79,9 @@ class IndexNumberSequence(models.Model):
         verbose_name = "索引号序列"
         verbose_name_plural = "索引号序列"
         constraints = [
-            models.UniqueConstraint(fields=["code", "year"], name="disclosure_sequence_unique_code_year")
+            models.UniqueConstraint(
+                fields=["code", "year"], name="disclosure_sequence_unique_code_year"
+            )
         ]
 
     def __str__(self):
@@ -151,7 +154,9 @@ class Document(TimeStampedModel):
         verbose_name_plural = "公开文件"
         ordering = ["-published_at", "-pk"]
         indexes = [
-            models.Index(fields=["status", "-published_at", "-id"], name="disclosure_doc_public_order"),
+            models.Index(
+                fields=["status", "-published_at", "-id"], name="disclosure_doc_public_order"
+            ),
             models.Index(fields=["organization", "status"], name="disclosure_doc_org_status"),
             models.Index(fields=["category", "status"], name="disclosure_doc_cat_status"),
         ]
@@ -214,13 +219,12 @@ class Attachment(models.Model):
     def __str__(self):
         return self.display_name
 
-    @property
-    def display_name(self) -> str:
-        return self.title or self.original_name
-
-    @property
-    def kind_label(self) -> str:
-        return next((k.label for k in DOCUMENT_KINDS.values() if k.mime == self.content_type), "文件")
+    def save(self, *args, **kwargs):
+        if not self.token:
+            self.token = secrets.token_hex(16)
+        if self.file and not self.file._committed and not self.content_type:
+            self.clean()  # programmatic uploads are checked like admin ones
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("disclosure:attachment-download", kwargs={"pk": self.pk})
@@ -237,14 +241,15 @@ class Attachment(models.Model):
         self.original_name = posixpath.basename(upload.name)[:200]
         self.size = upload.size
 
-    def save(self, *args, **kwargs):
-        if not self.token:
-            import secrets
+    @property
+    def display_name(self) -> str:
+        return self.title or self.original_name
 
-            self.token = secrets.token_hex(16)
-        if self.file and not self.file._committed and not self.content_type:
-            self.clean()
-        super().save(*args, **kwargs)
+    @property
+    def kind_label(self) -> str:
+        return next(
+            (k.label for k in DOCUMENT_KINDS.values() if k.mime == self.content_type), "文件"
+        )
 
 
 class DisclosureGuide(models.Model):

@@ -70,7 +70,11 @@ def attachment_download(request, pk):
 
 @require_safe
 def disclosure_guide(request):
-    guide = DisclosureGuide.objects.select_related("organization").order_by("organization__tree_id", "organization__lft").first()
+    guide = (
+        DisclosureGuide.objects.select_related("organization")
+        .order_by("organization__tree_id", "organization__lft")
+        .first()
+    )
     column = _column_page("guide")
     return render(
         request,
@@ -81,5 +85,7 @@ def disclosure_guide(request):
 
 @require_safe
 def column_page(request, slug):
-    column = get_object_or_404(ColumnPage.objects.exclude(slug__in=["catalogue", "guide"]), slug=slug)
+    column = get_object_or_404(
+        ColumnPage.objects.exclude(slug__in=["catalogue", "guide"]), slug=slug
+    )
     return render(request, "disclosure/column_page.html", {"column": column})

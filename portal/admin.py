@@ -26,7 +26,10 @@ class PortalUserAdmin(UserAdmin):
         *UserAdmin.fieldsets[2:],
     ]
     add_fieldsets = [
-        (None, {"classes": ["wide"], "fields": ["username", "organization", "password1", "password2"]})
+        (
+            None,
+            {"classes": ["wide"], "fields": ["username", "organization", "password1", "password2"]},
+        )
     ]
 
 

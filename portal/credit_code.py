@@ -10,7 +10,9 @@ WEIGHTS = [pow(3, position, 31) for position in range(17)]  # 1, 3, 9, 27, 19, 2
 
 def check_character(first_17: str) -> str:
     """The 18th character for the first 17 (GB 32100 §4.3: modulus 31)."""
-    total = sum(ALPHABET.index(char) * weight for char, weight in zip(first_17, WEIGHTS))
+    total = sum(
+        ALPHABET.index(char) * weight for char, weight in zip(first_17, WEIGHTS, strict=True)
+    )
     return ALPHABET[(31 - total % 31) % 31]
 
 

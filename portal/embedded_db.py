@@ -17,7 +17,6 @@ Command line (used by the Makefile)::
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import warnings
 from pathlib import Path
@@ -66,8 +65,7 @@ def _create_database(socket_dir: str) -> None:
             if cursor.fetchone() is None:
                 try:
                     cursor.execute(
-                        f'CREATE DATABASE "{DATABASE_NAME}" '
-                        "ENCODING 'UTF8' TEMPLATE template0"
+                        f"CREATE DATABASE \"{DATABASE_NAME}\" ENCODING 'UTF8' TEMPLATE template0"
                     )
                 except errors.DuplicateDatabase:  # another process won the race
                     pass

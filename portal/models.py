@@ -45,6 +45,7 @@ class Organization(MPTTModel, TimeStampedModel):
         blank=True,
         related_name="children",
     )
+
     class Meta:
         verbose_name = "机构"
         verbose_name_plural = "机构"
@@ -111,7 +112,9 @@ class CalendarDayQuerySet(models.QuerySet):
         Reads one generous window (two calendar days per working day, plus the longest
         Chinese holiday run) in a single query.
         """
-        holidays, workdays_ = self.exceptions(start, date.fromordinal(start.toordinal() + days * 2 + 30))
+        holidays, workdays_ = self.exceptions(
+            start, date.fromordinal(start.toordinal() + days * 2 + 30)
+        )
         return workdays.add_working_days(start, days, holidays=holidays, workdays=workdays_)
 
     def is_working_day(self, day: date) -> bool:

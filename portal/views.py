@@ -11,7 +11,9 @@ from disclosure.models import ColumnPage, Document, TopicCategory
 @require_safe
 def home(request):
     published = Document.objects.published()
-    category_facet = TreeFacet("category", "主题分类", "category", list(TopicCategory.objects.all()))
+    category_facet = TreeFacet(
+        "category", "主题分类", "category", list(TopicCategory.objects.all())
+    )
     return render(
         request,
         "portal/home.html",

@@ -30,12 +30,16 @@ def browser():
     Django opens other connection objects; those are closed here, and the loop is gone
     again before pytest-django flushes and restores the database for the next test."""
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: run `sudo apt-get install -y chromium` (or `make test`).")
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: run `sudo apt-get install -y chromium` (or `make test`)."
+        )
     from django.db import connections
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS
+        )
         yield browser
         browser.close()
         connections.close_all()
@@ -51,7 +55,9 @@ def page(browser):
 
 @pytest.fixture
 def phone(browser):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        locale="zh-CN", viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True
+    )
     page = context.new_page()
     yield page
     context.close()

@@ -4,7 +4,10 @@ import pytest
 
 from tests.browser.conftest import serious_accessibility_violations
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_a_citizen_finds_the_2019_work_plan_through_the_catalogue(page, demo_site):
@@ -33,7 +36,10 @@ def test_a_citizen_finds_the_2019_work_plan_through_the_catalogue(page, demo_sit
     table = page.locator("table.document-meta")
     assert "115000000092759914/2019-01946" in table.inner_text()
     assert "渝民办〔2019〕97号" in table.inner_text()
-    assert page.get_by_role("heading", level=1).inner_text() == "重庆市民政局办公室关于印发2019年政务公开工作方案的通知"
+    assert (
+        page.get_by_role("heading", level=1).inner_text()
+        == "重庆市民政局办公室关于印发2019年政务公开工作方案的通知"
+    )
     assert serious_accessibility_violations(page) == []
 
 
@@ -46,7 +52,9 @@ def test_the_skip_link_is_the_first_stop_and_moves_focus_to_the_content(page, de
     assert page.evaluate("document.activeElement.id") == "main"
 
 
-@pytest.mark.parametrize("path", ["/", "/disclosure/", "/disclosure/?category=17", "/disclosure/guide/"])
+@pytest.mark.parametrize(
+    "path", ["/", "/disclosure/", "/disclosure/?category=17", "/disclosure/guide/"]
+)
 def test_pages_fit_a_375_pixel_phone_without_sideways_scrolling(phone, demo_site, path):
     phone.goto(demo_site + path)
     overflow = phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")
@@ -65,7 +73,9 @@ def test_a_document_page_fits_a_phone(phone, demo_site):
 
 
 def test_the_accessibility_check_does_report_a_violation(page):
-    page.set_content('<html lang="zh-CN"><head><title>t</title></head><body><main><img src="x.png"><a href="/"></a></main></body></html>')
+    page.set_content(
+        '<html lang="zh-CN"><head><title>t</title></head><body><main><img src="x.png"><a href="/"></a></main></body></html>'
+    )
     violations = serious_accessibility_violations(page)
     assert any(line.startswith("image-alt") for line in violations)
     assert any(line.startswith("link-name") for line in violations)

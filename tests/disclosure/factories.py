@@ -17,7 +17,9 @@ class DocumentFactory(factory.django.DjangoModelFactory):
         published = factory.Trait(
             status=Document.Status.PUBLISHED,
             published_at=factory.LazyAttribute(
-                lambda o: datetime(o.written_on.year, o.written_on.month, o.written_on.day, 10, 30, tzinfo=SHANGHAI)
+                lambda o: datetime(
+                    o.written_on.year, o.written_on.month, o.written_on.day, 10, 30, tzinfo=SHANGHAI
+                )
             ),
         )
 

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from disclosure.models import Document, Genre, TopicCategory
+from disclosure.models import Genre, TopicCategory
 from tests.disclosure.factories import DocumentFactory
 from tests.portal.factories import OrganizationFactory
 

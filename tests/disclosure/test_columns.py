@@ -37,7 +37,9 @@ def test_the_guide_column_without_a_guide_shows_its_note(client):
     assert "指南正在编制中。" in client.get(reverse("disclosure:guide")).content.decode()
 
 
-@pytest.mark.parametrize("slug, title", [("rules", "政府信息公开制度"), ("annual-reports", "政府信息公开年报")])
+@pytest.mark.parametrize(
+    "slug, title", [("rules", "政府信息公开制度"), ("annual-reports", "政府信息公开年报")]
+)
 def test_an_empty_column_shows_its_editable_note(client, slug, title):
     ColumnPage.objects.filter(slug=slug).update(body="", empty_note=f"{title}栏目暂无内容。")
     html = client.get(reverse("disclosure:column-page", kwargs={"slug": slug})).content.decode()

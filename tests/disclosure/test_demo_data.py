@@ -40,7 +40,14 @@ def test_the_bureau_and_the_seed_departments_form_a_tree(demo):
     bureau = Organization.objects.get(name="重庆市民政局")
     assert bureau.short_name == "市民政局" and bureau.credit_code == "115000000092759914"
     children = set(bureau.get_children().values_list("short_name", flat=True))
-    assert {"局办公室", "执法监督处", "宣传信息处", "区划地名处", "市婚姻收养登记管理中心", "市石桥铺殡仪馆"} <= children
+    assert {
+        "局办公室",
+        "执法监督处",
+        "宣传信息处",
+        "区划地名处",
+        "市婚姻收养登记管理中心",
+        "市石桥铺殡仪馆",
+    } <= children
     for organization in Organization.objects.all():
         organization.full_clean()  # every demo credit code passes the GB 32100 check
 
@@ -56,7 +63,9 @@ def test_the_catalogue_looks_real(demo):
 def test_loading_twice_changes_nothing(demo):
     before = sorted(Document.objects.values_list("index_number", "title", "document_number"))
     call_command("load_demo", stdout=open("/dev/null", "w"))
-    assert sorted(Document.objects.values_list("index_number", "title", "document_number")) == before
+    assert (
+        sorted(Document.objects.values_list("index_number", "title", "document_number")) == before
+    )
     assert Organization.objects.count() == 8
 
 

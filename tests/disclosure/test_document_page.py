@@ -17,12 +17,32 @@ EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 64
 
 def test_the_metadata_table_follows_the_seed_order_and_labels(client):
     document = DocumentFactory(
-        document_number="渝民办〔2019〕97号", validity="有效", written_on=date(2019, 7, 19), published=True
+        document_number="渝民办〔2019〕97号",
+        validity="有效",
+        written_on=date(2019, 7, 19),
+        published=True,
     )
     html = client.get(document.get_absolute_url()).content.decode()
     labels = re.findall(r'<th scope="row">(.+?)</th>', html)
-    assert labels == ["索引号", "主题分类", "体裁分类", "发布机构", "成文日期", "发布日期", "标题", "发文字号", "有效性"]
-    for value in [document.index_number, "社会福利", "通知", "2019-07-19", "2019-07-19 10:30", "渝民办〔2019〕97号"]:
+    assert labels == [
+        "索引号",
+        "主题分类",
+        "体裁分类",
+        "发布机构",
+        "成文日期",
+        "发布日期",
+        "标题",
+        "发文字号",
+        "有效性",
+    ]
+    for value in [
+        document.index_number,
+        "社会福利",
+        "通知",
+        "2019-07-19",
+        "2019-07-19 10:30",
+        "渝民办〔2019〕97号",
+    ]:
         assert value in html
 
 
@@ -30,7 +50,13 @@ def test_breadcrumbs_lead_back_through_the_catalogue_and_topic(client):
     document = DocumentFactory(published=True)
     html = client.get(document.get_absolute_url()).content.decode()
     crumbs = html.split('aria-label="当前位置"')[1].split("</nav>")[0]
-    assert [t for t in re.findall(r">([^<>]+)</a>", crumbs)] == ["首页", "政务公开", "政府信息公开目录", "民政、扶贫、救灾", "社会福利"]
+    assert [t for t in re.findall(r">([^<>]+)</a>", crumbs)] == [
+        "首页",
+        "政务公开",
+        "政府信息公开目录",
+        "民政、扶贫、救灾",
+        "社会福利",
+    ]
 
 
 def test_a_draft_is_not_found(client):
@@ -38,11 +64,15 @@ def test_a_draft_is_not_found(client):
 
 
 def test_an_unknown_id_is_not_found(client):
-    assert client.get(reverse("disclosure:document-detail", kwargs={"pk": 987654})).status_code == 404
+    assert (
+        client.get(reverse("disclosure:document-detail", kwargs={"pk": 987654})).status_code == 404
+    )
 
 
 def test_the_body_is_sanitised_on_save():
-    document = DocumentFactory(body='<p onclick="x()">正文</p><script>alert(1)</script><a href="javascript:x">链接</a>')
+    document = DocumentFactory(
+        body='<p onclick="x()">正文</p><script>alert(1)</script><a href="javascript:x">链接</a>'
+    )
     assert "<script" not in document.body
     assert "onclick" not in document.body
     assert "javascript:" not in document.body
@@ -62,7 +92,9 @@ def test_a_replacement_that_is_not_public_is_not_linked(client):
     assert draft.get_absolute_url() not in client.get(old.get_absolute_url()).content.decode()
 
 
-def test_the_detail_page_query_count_does_not_grow_with_attachments(client, django_assert_num_queries):
+def test_the_detail_page_query_count_does_not_grow_with_attachments(
+    client, django_assert_num_queries
+):
     document = DocumentFactory(published=True)
     for n in range(5):
         Attachment.objects.create(document=document, file=SimpleUploadedFile(f"附件{n}.pdf", PDF))

@@ -44,7 +44,9 @@ def test_a_legacy_index_number_is_kept_as_given():
 
 def test_generation_skips_a_number_an_import_already_took():
     organization = OrganizationFactory()
-    DocumentFactory(organization=organization, index_number=f"{organization.credit_code}/2024-00001")
+    DocumentFactory(
+        organization=organization, index_number=f"{organization.credit_code}/2024-00001"
+    )
     generated = DocumentFactory(organization=organization, written_on=date(2024, 6, 1))
     assert generated.index_number == f"{organization.credit_code}/2024-00002"
 
@@ -87,9 +89,13 @@ def test_parallel_connections_never_draw_the_same_number():
         thread.join()
 
     assert errors == []
-    numbers = list(Document.objects.filter(organization=organization).values_list("index_number", flat=True))
+    numbers = list(
+        Document.objects.filter(organization=organization).values_list("index_number", flat=True)
+    )
     assert len(numbers) == workers * per_worker
     assert len(set(numbers)) == len(numbers)
-    expected = {f"{organization.credit_code}/2024-{n:05d}" for n in range(1, workers * per_worker + 1)}
+    expected = {
+        f"{organization.credit_code}/2024-{n:05d}" for n in range(1, workers * per_worker + 1)
+    }
     assert set(numbers) == expected
     assert connection.vendor == "postgresql"

@@ -67,7 +67,9 @@ def test_database_urls_are_parsed():
 
     parsed = database_from_url("postgres://portal:p%40ss@db.internal:5433/portal?sslmode=require")
     assert parsed["USER"] == "portal" and parsed["PASSWORD"] == "p@ss"
-    assert parsed["HOST"] == "db.internal" and parsed["PORT"] == "5433" and parsed["NAME"] == "portal"
+    assert (
+        parsed["HOST"] == "db.internal" and parsed["PORT"] == "5433" and parsed["NAME"] == "portal"
+    )
     assert parsed["OPTIONS"] == {"sslmode": "require"}
 
 

@@ -21,8 +21,12 @@ def test_holidays_rest_and_swapped_weekend_days_work():
 
 
 def test_the_start_day_is_not_counted():
-    assert add_working_days(date(2026, 11, 23), 1, holidays=set(), workdays=set()) == date(2026, 11, 24)
-    assert add_working_days(date(2026, 11, 23), 0, holidays=set(), workdays=set()) == date(2026, 11, 23)
+    assert add_working_days(date(2026, 11, 23), 1, holidays=set(), workdays=set()) == date(
+        2026, 11, 24
+    )
+    assert add_working_days(date(2026, 11, 23), 0, holidays=set(), workdays=set()) == date(
+        2026, 11, 23
+    )
 
 
 def test_twenty_working_days_across_national_day_traced_day_by_day():

@@ -168,11 +168,17 @@ class Command(BaseCommand):
         for username, (name, organization, codenames) in ACCOUNTS.items():
             user, created = User.objects.get_or_create(
                 username=username,
-                defaults={"is_staff": True, "last_name": name, "organization": organizations[organization]},
+                defaults={
+                    "is_staff": True,
+                    "last_name": name,
+                    "organization": organizations[organization],
+                },
             )
             if created:
                 user.set_password(DEMO_PASSWORD)
                 user.save()
                 user.user_permissions.set(
-                    Permission.objects.filter(content_type__app_label="disclosure", codename__in=codenames)
+                    Permission.objects.filter(
+                        content_type__app_label="disclosure", codename__in=codenames
+                    )
                 )
