@@ -1,5 +1,4 @@
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib import admin
 from mptt.admin import DraggableMPTTAdmin, TreeRelatedFieldListFilter
 
 from disclosure.models import (
@@ -11,7 +10,8 @@ from disclosure.models import (
     IndexNumberSequence,
     TopicCategory,
 )
-from disclosure.services import document_publish, document_unpublish
+from portal.scopes import agency_organizations
+from portal.workflow_admin import ReviewQueueFilter, WorkflowAdminMixin
 
 
 @admin.register(TopicCategory)
@@ -32,69 +32,80 @@ class GenreAdmin(admin.ModelAdmin):
 class AttachmentInline(admin.TabularInline):
     model = Attachment
     extra = 1
-    fields = ["title", "file", "original_name", "content_type", "size", "sort_order"]
-    readonly_fields = ["original_name", "content_type", "size"]
+    fields = ["title", "file", "sort_order", "original_name", "kind", "size", "publication"]
+    readonly_fields = ["original_name", "kind", "size", "publication"]
+
+    @admin.display(description="类型")
+    def kind(self, obj):
+        return obj.kind_label if obj.pk else ""
+
+    @admin.display(description="公开状态")
+    def publication(self, obj):
+        if not obj.pk:
+            return ""
+        if obj.remove_on_publish:
+            return "发布后删除"
+        return "已公开" if obj.is_live else "随文件发布"
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
-    list_display = [
-        "title",
-        "index_number",
-        "document_number",
-        "organization",
-        "category",
-        "status",
-        "published_at",
-    ]
+class DocumentAdmin(WorkflowAdminMixin, admin.ModelAdmin):
+    list_display = ["title", "index_number", "document_number", "organization", "status_badge", "published_at"]  # fmt: skip
     list_filter = [
+        ReviewQueueFilter,
         "status",
+        "is_live",
         ("category", TreeRelatedFieldListFilter),
         "genre",
         ("organization", TreeRelatedFieldListFilter),
         "validity",
         ("published_at", admin.DateFieldListFilter),
     ]
-    list_select_related = ["organization", "category"]
+    list_select_related = ["organization"]
     search_fields = ["title", "index_number", "document_number"]
     date_hierarchy = "published_at"
-    ordering = ["-published_at", "-pk"]
+    ordering = ["-updated_at", "-pk"]
     autocomplete_fields = ["superseded_by"]
-    readonly_fields = ["status", "created_by", "created_at", "updated_at"]
+    readonly_fields = ["status", "published_at", "owner_organization", "created_by", "created_at", "updated_at"]  # fmt: skip
     inlines = [AttachmentInline]
-    actions = ["publish_selected", "unpublish_selected"]
+    preview_template = "disclosure/document_detail.html"
     fieldsets = [
         (None, {"fields": ["title", "document_number", "index_number", "organization"]}),
         ("分类", {"fields": ["category", "genre", "keywords"]}),
         ("日期与效力", {"fields": ["written_on", "published_at", "validity", "superseded_by"]}),
         ("内容", {"fields": ["summary", "body"]}),
-        ("状态", {"fields": ["status", "created_by", "created_at", "updated_at"]}),
+        ("流程", {"fields": ["status", "owner_organization", "created_by", "created_at", "updated_at"]}),
     ]
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields + ["index_number"] if obj is not None else fields
 
-    def _apply(self, request, queryset, service, done):
-        count = 0
-        for document in queryset:
-            try:
-                service(document=document, by=request.user)
-                count += 1
-            except (ValidationError, PermissionDenied) as error:
-                reason = error.messages[0] if isinstance(error, ValidationError) else str(error)
-                self.message_user(request, f"{document}：{reason}", messages.ERROR)
-        if count:
-            self.message_user(request, f"已{done} {count} 个文件。", messages.SUCCESS)
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "organization":
+            kwargs["queryset"] = agency_organizations(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    @admin.action(description="发布所选文件")
-    def publish_selected(self, request, queryset):
-        self._apply(request, queryset, document_publish, "发布")
+    def save_formset(self, request, form, formset, change):
+        """Attachments of a live document change with its next publication: a deleted
+        one is only marked, a new one waits (``Attachment.is_live`` is False)."""
+        document = form.instance
+        if formset.model is Attachment and document.pk and document.is_live:
+            instances = formset.save(commit=False)
+            for attachment in formset.deleted_objects:
+                if attachment.is_live:
+                    attachment.remove_on_publish = True
+                    attachment.save(update_fields=["remove_on_publish"])
+                else:
+                    attachment.delete()
+            for attachment in instances:
+                attachment.save()
+            return
+        super().save_formset(request, form, formset, change)
 
-    @admin.action(description="撤下所选文件（改回草稿）")
-    def unpublish_selected(self, request, queryset):
-        self._apply(request, queryset, document_unpublish, "撤下")
+    def preview_context(self, item) -> dict:
+        attachments = [a for a in item.attachments.all() if not a.remove_on_publish]
+        return {"document": item, "preview": True, "attachments": attachments}
 
 
 @admin.register(DisclosureGuide)

@@ -3,7 +3,6 @@
 import posixpath
 import secrets
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -11,7 +10,7 @@ from django.utils import timezone
 from mptt.models import MPTTModel, TreeForeignKey
 
 from disclosure.querysets import DocumentQuerySet
-from portal.models import Organization, TimeStampedModel
+from portal.models import Organization, Publishable, Status, TimeStampedModel
 from portal.richtext import sanitize_html
 from portal.uploads import DOCUMENT_KINDS, inspect_upload
 
@@ -88,18 +87,22 @@ class IndexNumberSequence(models.Model):
         return f"{self.code}/{self.year}: {self.last_value}"
 
 
-class Document(TimeStampedModel):
+class Document(Publishable, TimeStampedModel):
     """A catalogue entry: the metadata table of the seed page plus body and attachments."""
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", "草稿"
-        PUBLISHED = "published", "已发布"
+    Status = Status
 
     class Validity(models.TextChoices):
         VALID = "有效", "有效"
         EXPIRED = "失效", "失效"
         REPEALED = "废止", "废止"
         AMENDED = "已修改", "已修改"
+
+    # What an edit of a live document changes (and a reviewer reviews); 索引号 never changes.
+    revision_fields = (
+        "title", "document_number", "organization", "category", "genre", "written_on",
+        "validity", "superseded_by", "keywords", "summary", "body",
+    )  # fmt: skip
 
     index_number = models.CharField(
         "索引号",
@@ -120,7 +123,6 @@ class Document(TimeStampedModel):
         Genre, verbose_name="体裁分类", on_delete=models.PROTECT, related_name="documents"
     )
     written_on = models.DateField("成文日期", null=True, blank=True)
-    published_at = models.DateTimeField("发布日期", null=True, blank=True)
     validity = models.CharField("有效性", max_length=10, choices=Validity, blank=True, default="")
     superseded_by = models.ForeignKey(
         "self",
@@ -134,18 +136,6 @@ class Document(TimeStampedModel):
     keywords = models.CharField("主题词", max_length=200, blank=True, default="")
     summary = models.TextField("内容概述", blank=True, default="")
     body = models.TextField("正文", blank=True, default="")
-    status = models.CharField(
-        "状态", max_length=20, choices=Status, default=Status.DRAFT, editable=False
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="创建人",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
 
     objects = DocumentQuerySet.as_manager()
 
@@ -153,17 +143,21 @@ class Document(TimeStampedModel):
         verbose_name = "公开文件"
         verbose_name_plural = "公开文件"
         ordering = ["-published_at", "-pk"]
+        permissions = [
+            ("submit_document", "可提交审核"),
+            ("review_document", "可审核（保密审查）"),
+            ("publish_document", "可发布、定时发布和撤回"),
+        ]
         indexes = [
-            models.Index(
-                fields=["status", "-published_at", "-id"], name="disclosure_doc_public_order"
-            ),
-            models.Index(fields=["organization", "status"], name="disclosure_doc_org_status"),
-            models.Index(fields=["category", "status"], name="disclosure_doc_cat_status"),
+            models.Index(fields=["is_live", "-published_at", "-id"], name="disclosure_doc_public_order"),
+            models.Index(fields=["organization", "is_live"], name="disclosure_doc_org_live"),
+            models.Index(fields=["category", "is_live"], name="disclosure_doc_cat_live"),
+            models.Index(fields=["status", "owner_organization"], name="disclosure_doc_queue"),
         ]
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(status="published") | models.Q(published_at__isnull=False),
-                name="disclosure_document_published_has_date",
+                condition=~models.Q(is_live=True) | models.Q(published_at__isnull=False),
+                name="disclosure_document_live_has_date",
             )
         ]
 
@@ -172,6 +166,8 @@ class Document(TimeStampedModel):
 
     def save(self, *args, **kwargs):
         self.body = sanitize_html(self.body)
+        if self.owner_organization_id is None:
+            self.owner_organization_id = self.organization_id
         if not self.index_number:
             from disclosure.index_numbers import allocate_index_number
 
@@ -185,12 +181,14 @@ class Document(TimeStampedModel):
     def clean(self):
         if self.superseded_by_id and self.superseded_by_id == self.pk:
             raise ValidationError({"superseded_by": "文件不能被自己替代。"})
-        if self.status == self.Status.PUBLISHED and not self.published_at:
+        if self.is_live and not self.published_at:
             raise ValidationError({"published_at": "已发布的文件必须有发布日期。"})
 
-    @property
-    def is_public(self) -> bool:
-        return self.status == self.Status.PUBLISHED
+    def on_publish(self):
+        """Attachments follow the document: uploads made since the last publication go
+        public, those marked for removal go."""
+        self.attachments.filter(remove_on_publish=True).delete()
+        self.attachments.update(is_live=True)
 
 
 def attachment_path(attachment, filename):
@@ -210,6 +208,9 @@ class Attachment(models.Model):
     content_type = models.CharField("类型", max_length=120, editable=False, default="")
     size = models.PositiveBigIntegerField("大小（字节）", editable=False, default=0)
     sort_order = models.PositiveSmallIntegerField("排序", default=0)
+    # Added to or removed from a live document: takes effect when the edit is published.
+    is_live = models.BooleanField("已公开", default=False, editable=False)
+    remove_on_publish = models.BooleanField("发布时删除", default=False, editable=False)
 
     class Meta:
         verbose_name = "附件"

@@ -1,10 +1,7 @@
-from django.db import models
+from portal.models import PublishableQuerySet
 
 
-class DocumentQuerySet(models.QuerySet):
-    def published(self):
-        """What the public may see. Until the review workflow lands, only the status counts."""
-        return self.filter(status="published")
+class DocumentQuerySet(PublishableQuerySet):
 
     def for_listing(self):
         """The columns a catalogue row shows, with its foreign keys joined, body left out."""

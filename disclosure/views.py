@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
@@ -40,21 +41,31 @@ def document_list(request):
 
 @require_safe
 def document_detail(request, pk):
-    document = get_object_or_404(
+    document = (
         Document.objects.published()
         .select_related("organization", "category__parent", "genre", "superseded_by")
-        .prefetch_related("attachments"),
-        pk=pk,
+        .prefetch_related(Prefetch("attachments", Attachment.objects.filter(is_live=True)))
+        .filter(pk=pk)
+        .first()
     )
+    if document is None:
+        withdrawn = Document.objects.filter(pk=pk, is_live=False, withdrawn_at__isnull=False)
+        if withdrawn.exists():
+            return render(request, "disclosure/document_withdrawn.html", status=410)
+        raise Http404("文件不存在或尚未发布")
     if document.superseded_by and not document.superseded_by.is_public:
         document.superseded_by = None
-    return render(request, "disclosure/document_detail.html", {"document": document})
+    return render(
+        request,
+        "disclosure/document_detail.html",
+        {"document": document, "attachments": document.attachments.all()},
+    )
 
 
 @require_safe
 def attachment_download(request, pk):
     attachment = get_object_or_404(
-        Attachment.objects.filter(document__in=Document.objects.published()), pk=pk
+        Attachment.objects.filter(is_live=True, document__in=Document.objects.published()), pk=pk
     )
     try:
         handle = attachment.file.open("rb")

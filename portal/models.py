@@ -1,9 +1,11 @@
-"""Shared domain pieces: users, the organization tree and the working-day calendar."""
+"""Shared domain pieces: users, the organization tree, the working-day calendar and the
+review-then-publish workflow's history and revisions."""
 
 from datetime import date
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from mptt.models import MPTTModel, TreeForeignKey
 
@@ -96,6 +98,7 @@ class User(AbstractUser):
     class Meta(AbstractUser.Meta):
         verbose_name = "用户"
         verbose_name_plural = "用户"
+        permissions = [("oversee_all", "可查看所有机构的信息（督查）")]
 
 
 class CalendarDayQuerySet(models.QuerySet):
@@ -152,3 +155,151 @@ class CalendarDay(models.Model):
         weekend = self.day and self.day.weekday() >= 5
         if self.kind == self.Kind.WORKDAY and self.day and not weekend:
             raise ValidationError({"kind": "调休上班日应为周六或周日；工作日本来就上班。"})
+
+
+# ---------------------------------------------------------------------------------------
+# The review-then-publish workflow, shared by every publishable model (documents now;
+# interpretations and mailbox replies later). Rules: portal/workflow.py.
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "待审核"
+    APPROVED = "approved", "已审核"
+    PUBLISHED = "published", "已发布"
+    WITHDRAWN = "withdrawn", "已撤回"
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self, now=None):
+        """What the public sees: live items whose publish time has come (scheduled
+        publishing needs no cron: visibility is computed from state and time)."""
+        from django.utils import timezone
+
+        return self.filter(is_live=True, published_at__lte=now or timezone.now())
+
+    def in_organizations(self, organization_ids):
+        return self.filter(owner_organization_id__in=organization_ids)
+
+
+class Publishable(models.Model):
+    """Abstract base of everything that reaches the public only through review.
+
+    The row holds the public version while the item is live; an edit of a live item waits
+    in a pending ``Revision`` until it is reviewed and published again. Subclasses list
+    the fields a revision carries in ``revision_fields``.
+    """
+
+    revision_fields: tuple[str, ...] = ()
+
+    status = models.CharField(
+        "状态", max_length=20, choices=Status, default=Status.DRAFT, editable=False
+    )
+    is_live = models.BooleanField("公开中", default=False, editable=False)
+    published_at = models.DateTimeField(
+        "发布日期", null=True, blank=True, help_text="首次发布时间；定时发布时为将来的时间。"
+    )
+    last_published_at = models.DateTimeField("最近发布时间", null=True, editable=False)
+    withdrawn_at = models.DateTimeField("撤回时间", null=True, editable=False)
+    owner_organization = models.ForeignKey(
+        Organization,
+        verbose_name="承办机构",
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        help_text="起草和审核的机构：谁公开、谁审查。",
+    )
+    created_by = models.ForeignKey(
+        "portal.User",
+        verbose_name="创建人",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_scheduled(self) -> bool:
+        from django.utils import timezone
+
+        return self.is_live and self.published_at is not None and self.published_at > timezone.now()
+
+    @property
+    def is_public(self) -> bool:
+        return self.is_live and not self.is_scheduled
+
+
+class WorkflowEvent(models.Model):
+    """One step in an item's history. Append-only: never edited, never deleted."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", "创建"
+        EDITED = "edited", "修改"
+        SUBMITTED = "submitted", "提交审核"
+        APPROVED = "approved", "审核通过"
+        RETURNED = "returned", "退回"
+        PUBLISHED = "published", "发布"
+        WITHDRAWN = "withdrawn", "撤回"
+        MIGRATED = "migrated", "迁移发布"
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    action = models.CharField("操作", max_length=20, choices=Action)
+    from_status = models.CharField("原状态", max_length=20, choices=Status, blank=True)
+    to_status = models.CharField("新状态", max_length=20, choices=Status)
+    by = models.ForeignKey(
+        "portal.User", verbose_name="操作人", on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField("时间")
+    note = models.TextField("审查意见/理由", blank=True, default="")
+
+    class Meta:
+        verbose_name = "流程记录"
+        verbose_name_plural = "流程记录"
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id", "at"], name="portal_event_object_at")]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.by} {self.get_action_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError("流程记录不可修改。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("流程记录不可删除。")
+
+
+class Revision(models.Model):
+    """A version of an item's content: the pending edit of a live item, or a snapshot
+    of what was published."""
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    data = models.JSONField("内容", encoder=DjangoJSONEncoder)
+    is_pending = models.BooleanField("待发布", default=False)
+    created_by = models.ForeignKey(
+        "portal.User", verbose_name="修改人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("修改时间", auto_now=True)
+    published_at = models.DateTimeField("发布时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "版本"
+        verbose_name_plural = "版本"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"],
+                condition=models.Q(is_pending=True),
+                name="portal_revision_one_pending_per_item",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.content_type} #{self.object_id} {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,29 +1,14 @@
 import pytest
 from django.urls import reverse
 
-from disclosure.models import ColumnPage, DisclosureGuide
-from tests.portal.factories import OrganizationFactory
+from disclosure.models import ColumnPage
+from tests.disclosure.factories import DisclosureGuideFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def make_guide(**overrides):
-    fields = {
-        "organization": OrganizationFactory(name="重庆市民政局"),
-        "classification": "按主题分类编排",
-        "how_to_obtain": "网站查阅或依申请公开",
-        "office_name": "局办公室",
-        "office_address": "重庆市渝北区某路1号",
-        "office_hours": "工作日 9:00—17:30",
-        "phone": "023-11111111",
-        "fax": "023-22222222",
-        "internet_contact": "zwgk@example.gov.cn",
-    }
-    return DisclosureGuide.objects.create(**{**fields, **overrides})
-
-
 def test_the_guide_carries_every_required_item_and_its_update_date(client):
-    guide = make_guide()
+    guide = DisclosureGuideFactory()
     html = client.get(reverse("disclosure:guide")).content.decode()
     for text in ["信息分类与编排体系", "按主题分类编排", "获取方式", "网站查阅或依申请公开", "局办公室",
                  "重庆市渝北区某路1号", "工作日 9:00—17:30", "023-11111111", "023-22222222",

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from disclosure.models import Attachment, Document
+from disclosure.models import Attachment
 from tests.disclosure.factories import DocumentFactory
 
 pytestmark = pytest.mark.django_db
@@ -97,13 +97,16 @@ def test_the_detail_page_query_count_does_not_grow_with_attachments(
 ):
     document = DocumentFactory(published=True)
     for n in range(5):
-        Attachment.objects.create(document=document, file=SimpleUploadedFile(f"附件{n}.pdf", PDF))
+        attach(document, f"附件{n}.pdf", PDF)
     with django_assert_num_queries(2):
         client.get(document.get_absolute_url())
 
 
 def attach(document, name, content):
-    attachment = Attachment(document=document, file=SimpleUploadedFile(name, content))
+    """An attachment, public when its document is (as publishing makes it)."""
+    attachment = Attachment(
+        document=document, file=SimpleUploadedFile(name, content), is_live=document.is_live
+    )
     attachment.full_clean()
     attachment.save()
     return attachment
@@ -157,8 +160,9 @@ def test_the_attachment_list_shows_name_kind_and_size(client):
     assert "附件一.pdf" in html and "PDF" in html
 
 
-def test_published_documents_need_a_publish_date():
+def test_live_documents_need_a_publish_date():
     document = DocumentFactory()
-    document.status = Document.Status.PUBLISHED
-    with pytest.raises(ValidationError):
+    document.is_live = True
+    with pytest.raises(ValidationError) as caught:
         document.full_clean()
+    assert "published_at" in caught.value.message_dict

@@ -5,7 +5,7 @@ import json
 from datetime import date, datetime, time
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -13,17 +13,18 @@ from disclosure import demo
 from disclosure.models import ColumnPage, DisclosureGuide, Document, Genre, TopicCategory
 from portal.models import Organization
 from portal.richtext import plain_text_to_html
+from portal.workflow import item_migrate_published
 
 DEMO_PASSWORD = "zwgk-Demo-2026"
 GENERATED_DOCUMENTS = 48
 
-# username → (name, organization, role description, model permissions)
+# username → (name and role group, organization)
 ACCOUNTS = {
-    "clerk": ("信息员", "重庆市民政局办公室", ["add_document", "change_document", "view_document", "add_attachment", "change_attachment", "view_attachment"]),
-    "reviewer": ("审核员", "重庆市民政局办公室", ["view_document", "change_document", "view_attachment"]),
-    "publisher": ("发布员", "重庆市民政局宣传信息处", ["view_document", "change_document", "view_attachment"]),
-    "supervisor": ("督查员", "重庆市民政局", ["view_document", "view_attachment", "view_topiccategory", "view_genre"]),
-}  # fmt: skip
+    "clerk": ("信息员", "重庆市民政局办公室"),
+    "reviewer": ("审核员", "重庆市民政局办公室"),
+    "publisher": ("发布员", "重庆市民政局宣传信息处"),
+    "supervisor": ("督查员", "重庆市民政局"),
+}
 
 
 class Command(BaseCommand):
@@ -32,10 +33,10 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         organizations = self._organizations()
+        self.admin = self._accounts(organizations)
         documents = self._seed_documents(organizations) + self._generated_documents(organizations)
         self._guide(organizations["重庆市民政局"])
         self._rules_column()
-        self._accounts(organizations)
         self.stdout.write(
             f"演示数据就绪：{len(organizations)} 个机构，{len(documents)} 个文件，"
             f"演示账号 admin、{'、'.join(ACCOUNTS)}（密码 {DEMO_PASSWORD}）。"
@@ -55,12 +56,13 @@ class Command(BaseCommand):
         return organizations
 
     def _upsert(self, *, lookup: dict, fields: dict) -> Document:
-        document = Document.objects.filter(**lookup).first() or Document(**lookup)
-        for name, value in fields.items():
-            setattr(document, name, value)
-        document.status = Document.Status.PUBLISHED
+        """Create the document as a migrated, already-published record, once."""
+        document = Document.objects.filter(**lookup).first()
+        if document is not None:
+            return document
+        document = Document(**lookup, **fields)
         document.save()
-        return document
+        return item_migrate_published(document, by=self.admin)
 
     def _seed_documents(self, organizations) -> list[Document]:
         bureau = organizations["重庆市民政局"]
@@ -165,20 +167,17 @@ class Command(BaseCommand):
         if created:
             admin.set_password(DEMO_PASSWORD)
             admin.save()
-        for username, (name, organization, codenames) in ACCOUNTS.items():
+        for username, (role, organization) in ACCOUNTS.items():
             user, created = User.objects.get_or_create(
                 username=username,
                 defaults={
                     "is_staff": True,
-                    "last_name": name,
+                    "last_name": role,
                     "organization": organizations[organization],
                 },
             )
             if created:
                 user.set_password(DEMO_PASSWORD)
                 user.save()
-                user.user_permissions.set(
-                    Permission.objects.filter(
-                        content_type__app_label="disclosure", codename__in=codenames
-                    )
-                )
+                user.groups.set(Group.objects.filter(name=role))
+        return admin

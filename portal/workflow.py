@@ -1,0 +1,323 @@
+"""The review-then-publish workflow: 草稿 → 待审核 → 已审核 → 已发布 (→ 已撤回).
+
+One mechanism for every ``portal.models.Publishable`` model. Rules, with their sources:
+
+- Nothing is published without a recorded confidentiality review (保密审查, "先审查、后公开":
+  保密法实施条例 Art 42; 条例 Art 17) by someone other than the version's authors
+  ("谁公开、谁审查", the seed work plan).
+- Clerks and reviewers act on their organization's subtree, publishers on their agency's
+  (``portal.scopes``); permissions are ``<app>.submit_<model>``, ``review_…``, ``publish_…``.
+- A publish date is never back-dated (伪造发稿日期 is a single-veto offence, 国办秘函〔2019〕19号);
+  only a migration of already-published records keeps its historical date, and says so in
+  the history.
+- Every step locks the row, re-checks the state under the lock, and appends an event in the
+  same transaction: of two concurrent approvals one wins and the other gets a clear refusal.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.html import strip_tags
+
+from portal.models import Publishable, Revision, Status, WorkflowEvent
+from portal.scopes import acting_scope, in_scope
+
+Action = WorkflowEvent.Action
+# A publish time this far in the past is still "now" (the form was open for a while).
+PUBLISH_TIME_TOLERANCE = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    label: str
+    action: str
+    sources: frozenset[str]
+    target: str
+    permission: str
+    note_label: str = ""
+    publishing: bool = False
+
+    @property
+    def needs_note(self) -> bool:
+        return bool(self.note_label)
+
+
+STEPS = {
+    step.name: step
+    for step in [
+        Step("submit", "提交审核", Action.SUBMITTED, frozenset({Status.DRAFT}), Status.SUBMITTED, "submit"),
+        Step("approve", "审核通过", Action.APPROVED, frozenset({Status.SUBMITTED}), Status.APPROVED, "review", "审查意见"),
+        # A reviewer sends back what is under review or approved but not yet published.
+        Step("return", "退回", Action.RETURNED, frozenset({Status.SUBMITTED, Status.APPROVED}), Status.DRAFT, "review", "退回理由"),
+        Step("publish", "发布", Action.PUBLISHED, frozenset({Status.APPROVED}), Status.PUBLISHED, "publish", publishing=True),
+        # Whatever is live can be withdrawn, also while an edit of it is under way.
+        Step("withdraw", "撤回", Action.WITHDRAWN, frozenset(Status) - {Status.WITHDRAWN}, Status.WITHDRAWN, "publish", "撤回理由", publishing=True),
+    ]
+}  # fmt: skip
+
+
+def permission_name(model, permission: str) -> str:
+    return f"{model._meta.app_label}.{permission}_{model._meta.model_name}"
+
+
+def allowed_steps(item: Publishable, user) -> list[Step]:
+    """The steps ``user`` may take on ``item`` now (for buttons; ``perform`` re-checks)."""
+    steps = []
+    for step in STEPS.values():
+        if item.status not in step.sources or (step.name == "withdraw" and not item.is_live):
+            continue
+        if not user.has_perm(permission_name(type(item), step.permission)):
+            continue
+        if not in_scope(item.owner_organization_id, acting_scope(user, publishing=step.publishing)):
+            continue
+        if step.name == "approve" and user.pk in authors_of_pending_version(item):
+            continue
+        steps.append(step)
+    return steps
+
+
+def perform(
+    item: Publishable,
+    *,
+    step: str,
+    by,
+    note: str = "",
+    now: datetime | None = None,
+    publish_at: datetime | None = None,
+) -> Publishable:
+    """Take one workflow step; return the item as it is afterwards."""
+    spec = STEPS[step]
+    model = type(item)
+    if not by.has_perm(permission_name(model, spec.permission)):
+        raise PermissionDenied(f"您没有“{spec.label}”的权限。")
+    note = (note or "").strip()
+    if spec.needs_note and not note:
+        raise ValidationError({"note": f"请填写{spec.note_label}。"}, code="note_required")
+    now = now or timezone.now()
+    with transaction.atomic():
+        item = model._default_manager.select_for_update().get(pk=item.pk)
+        if not in_scope(item.owner_organization_id, acting_scope(by, publishing=spec.publishing)):
+            raise PermissionDenied(f"“{item}”不属于您所在机构，不能{spec.label}。")
+        if item.status not in spec.sources or (step == "withdraw" and not item.is_live):
+            raise ValidationError(
+                f"“{item}”当前状态为“{item.get_status_display()}”，不能{spec.label}"
+                "（可能已被他人处理，请刷新后查看）。",
+                code="invalid_transition",
+            )
+        if step == "approve" and by.pk in authors_of_pending_version(item):
+            raise PermissionDenied("不能审核自己起草或修改的版本：谁公开、谁审查，审核人须为他人。")
+        from_status = item.status
+        if step == "publish":
+            _go_live(item, by=by, now=now, publish_at=publish_at)
+        elif step == "withdraw":
+            item.is_live = False
+            item.withdrawn_at = now
+        item.status = spec.target
+        item.full_clean()
+        item.save()
+        record(item, action=spec.action, from_status=from_status, by=by, at=now, note=note)
+    return item
+
+
+def item_save(item: Publishable, *, by, now: datetime | None = None) -> Publishable:
+    """Save a clerk's edit. A new item starts as a draft of the clerk's organization; an
+    edit of a live item waits in a pending revision while the public keeps the live one."""
+    now = now or timezone.now()
+    model = type(item)
+    with transaction.atomic():
+        if item.pk is None:
+            item.created_by = by
+            if item.owner_organization_id is None:
+                if by.organization_id is None:
+                    raise ValidationError("您的账号未关联机构，不能新建信息。")
+                item.owner_organization_id = by.organization_id
+            item.status = Status.DRAFT
+            item.full_clean()
+            item.save()
+            record(item, action=Action.CREATED, from_status="", by=by, at=now)
+            return item
+        current = model._default_manager.select_for_update().get(pk=item.pk)
+        if current.status in (Status.SUBMITTED, Status.APPROVED):
+            raise ValidationError("审核中的信息不能修改，请先退回。", code="locked")
+        if current.is_live:
+            Revision.objects.update_or_create(
+                content_type=ContentType.objects.get_for_model(model),
+                object_id=item.pk,
+                is_pending=True,
+                defaults={"data": snapshot(item), "created_by": by},
+            )
+            item = current
+        item.status = Status.DRAFT
+        item.save()
+        record(item, action=Action.EDITED, from_status=current.status, by=by, at=now)
+    return item
+
+
+def item_migrate_published(item: Publishable, *, by, now: datetime | None = None) -> Publishable:
+    """Publish a record brought over from an earlier catalogue as it was, keeping its
+    historical publish date; the history says it was a migration and by whom."""
+    if not by.has_perm(permission_name(type(item), "publish")):
+        raise PermissionDenied(f"{by} 不是发布员，不能以其名义迁移发布。")
+    now = now or timezone.now()
+    from_status = item.status if item.pk else ""
+    item.status = Status.PUBLISHED
+    item.is_live = True
+    item.published_at = item.published_at or now
+    item.last_published_at = now
+    item.withdrawn_at = None
+    item.save()
+    Revision.objects.filter(
+        content_type=ContentType.objects.get_for_model(item), object_id=item.pk, is_pending=True
+    ).delete()
+    record(item, action=Action.MIGRATED, from_status=from_status, by=by, at=now, note="从原目录迁移，保留原发布日期")
+    return item
+
+
+def _go_live(item: Publishable, *, by, now: datetime, publish_at: datetime | None) -> None:
+    first_time = item.published_at is None or not item.last_published_at
+    if publish_at is not None:
+        if publish_at < now - PUBLISH_TIME_TOLERANCE:
+            raise ValidationError(
+                {"publish_at": "发布时间不能早于当前时间：不得倒签发布日期。"}, code="backdated"
+            )
+        if not first_time and publish_at > now:
+            raise ValidationError(
+                {"publish_at": "已发布过的信息修改后立即发布，不能定时。"}, code="reschedule"
+            )
+    pending = pending_revision(item, for_update=True)
+    if pending is not None:
+        apply_revision(item, pending.data)
+        pending.is_pending = False
+        pending.published_at = now
+        pending.save(update_fields=["is_pending", "published_at"])
+    else:
+        Revision.objects.create(
+            content_type=ContentType.objects.get_for_model(item),
+            object_id=item.pk,
+            data=snapshot(item),
+            created_by=by,
+            published_at=now,
+        )
+    if first_time:
+        item.published_at = publish_at or now
+    item.is_live = True
+    item.withdrawn_at = None
+    item.last_published_at = now
+    if hasattr(item, "on_publish"):
+        item.on_publish()
+
+
+def record(item, *, action, from_status, by, at, note="") -> WorkflowEvent:
+    return WorkflowEvent.objects.create(
+        content_type=ContentType.objects.get_for_model(item),
+        object_id=item.pk,
+        action=action,
+        from_status=from_status,
+        to_status=item.status,
+        by=by,
+        at=at,
+        note=note,
+    )
+
+
+def history(item) -> list[WorkflowEvent]:
+    return list(
+        WorkflowEvent.objects.filter(
+            content_type=ContentType.objects.get_for_model(item), object_id=item.pk
+        ).select_related("by")
+    )
+
+
+def authors_of_pending_version(item) -> set[int]:
+    """Users who created, edited or submitted the content since it was last published."""
+    events = WorkflowEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(item), object_id=item.pk
+    )
+    last_publish = (
+        events.filter(action__in=[Action.PUBLISHED, Action.MIGRATED]).order_by("-pk").first()
+    )
+    if last_publish is not None:
+        events = events.filter(pk__gt=last_publish.pk)
+    return set(
+        events.filter(
+            action__in=[Action.CREATED, Action.EDITED, Action.SUBMITTED]
+        ).values_list("by_id", flat=True)
+    )
+
+
+def pending_revision(item, *, for_update: bool = False) -> Revision | None:
+    revisions = Revision.objects.filter(
+        content_type=ContentType.objects.get_for_model(item), object_id=item.pk, is_pending=True
+    )
+    if for_update:
+        revisions = revisions.select_for_update()
+    return revisions.first()
+
+
+def snapshot(item) -> dict:
+    """The revision fields of ``item`` as JSON-ready data (foreign keys by id)."""
+    return {
+        name: getattr(item, item._meta.get_field(name).attname) for name in item.revision_fields
+    }
+
+
+def apply_revision(item, data: dict):
+    """Put a revision's values onto ``item`` (in memory); return it."""
+    for name, value in data.items():
+        field = item._meta.get_field(name)
+        setattr(item, field.attname, field.to_python(value))
+    return item
+
+
+def working_version(item):
+    """The version a clerk edits and a reviewer reviews: the pending edit over the live
+    row when there is one, otherwise the row itself."""
+    pending = pending_revision(item) if item.is_live else None
+    return apply_revision(item, pending.data) if pending else item
+
+
+@dataclass
+class Change:
+    label: str
+    before: str
+    after: str
+    diff: list[str]
+
+
+def pending_changes(item) -> list[Change]:
+    """What the pending edit of a live item changes, field by field, for the reviewer."""
+    pending = pending_revision(item) if item.is_live else None
+    if pending is None:
+        return []
+    model = type(item)
+    edited = apply_revision(model._default_manager.get(pk=item.pk), pending.data)
+    live = model._default_manager.get(pk=item.pk)
+    changes = []
+    for name in item.revision_fields:
+        field = model._meta.get_field(name)
+        before, after = _display(live, field), _display(edited, field)
+        if before != after:
+            diff = list(
+                difflib.unified_diff(
+                    before.splitlines(), after.splitlines(), "发布版本", "待审版本", lineterm="", n=1
+                )
+            )[2:]
+            changes.append(Change(str(field.verbose_name), before, after, diff))
+    return changes
+
+
+def _display(item, field) -> str:
+    value = getattr(item, field.name)
+    if value is None:
+        return ""
+    if field.name == "body":
+        return strip_tags(value.replace("</p>", "</p>\n")).strip()
+    return str(value)
