@@ -74,7 +74,10 @@ class DocumentAdmin(WorkflowAdminMixin, admin.ModelAdmin):
         ("分类", {"fields": ["category", "genre", "keywords"]}),
         ("日期与效力", {"fields": ["written_on", "published_at", "validity", "superseded_by"]}),
         ("内容", {"fields": ["summary", "body"]}),
-        ("流程", {"fields": ["status", "owner_organization", "created_by", "created_at", "updated_at"]}),
+        (
+            "流程",
+            {"fields": ["status", "owner_organization", "created_by", "created_at", "updated_at"]},
+        ),
     ]
 
     def get_readonly_fields(self, request, obj=None):

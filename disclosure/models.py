@@ -149,7 +149,9 @@ class Document(Publishable, TimeStampedModel):
             ("publish_document", "可发布、定时发布和撤回"),
         ]
         indexes = [
-            models.Index(fields=["is_live", "-published_at", "-id"], name="disclosure_doc_public_order"),
+            models.Index(
+                fields=["is_live", "-published_at", "-id"], name="disclosure_doc_public_order"
+            ),
             models.Index(fields=["organization", "is_live"], name="disclosure_doc_org_live"),
             models.Index(fields=["category", "is_live"], name="disclosure_doc_cat_live"),
             models.Index(fields=["status", "owner_organization"], name="disclosure_doc_queue"),
@@ -169,6 +171,8 @@ class Document(Publishable, TimeStampedModel):
         if self.owner_organization_id is None:
             self.owner_organization_id = self.organization_id
         if not self.index_number:
+            if not self._state.adding:
+                raise ValidationError({"index_number": "索引号一经生成不可更改或清空。"})
             from disclosure.index_numbers import allocate_index_number
 
             year = (self.written_on or timezone.localdate()).year
@@ -181,6 +185,10 @@ class Document(Publishable, TimeStampedModel):
     def clean(self):
         if self.superseded_by_id and self.superseded_by_id == self.pk:
             raise ValidationError({"superseded_by": "文件不能被自己替代。"})
+        if not self.index_number and self.organization_id and not self.organization.index_code():
+            raise ValidationError(
+                {"organization": "该机构及其上级机构都没有统一社会信用代码，无法生成索引号。"}
+            )
         if self.is_live and not self.published_at:
             raise ValidationError({"published_at": "已发布的文件必须有发布日期。"})
 

@@ -2,7 +2,6 @@ from portal.models import PublishableQuerySet
 
 
 class DocumentQuerySet(PublishableQuerySet):
-
     def for_listing(self):
         """The columns a catalogue row shows, with its foreign keys joined, body left out."""
         return self.select_related("organization", "category", "genre").defer(

@@ -25,7 +25,9 @@ class WorkflowStepForm(forms.Form):
             self.fields["note"].required = True
             self.fields["note"].error_messages["required"] = f"请填写{step.note_label}。"
             if step.name == "approve":
-                self.fields["note"].initial = "经保密审查，不涉及国家秘密、工作秘密和个人隐私，同意公开。"
+                self.fields[
+                    "note"
+                ].initial = "经保密审查，不涉及国家秘密、工作秘密和个人隐私，同意公开。"
         else:
             del self.fields["note"]
         if step.name != "publish":

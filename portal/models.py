@@ -261,7 +261,9 @@ class WorkflowEvent(models.Model):
         verbose_name = "流程记录"
         verbose_name_plural = "流程记录"
         ordering = ["at", "pk"]
-        indexes = [models.Index(fields=["content_type", "object_id", "at"], name="portal_event_object_at")]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "at"], name="portal_event_object_at")
+        ]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.by} {self.get_action_display()}"

@@ -177,7 +177,14 @@ def item_migrate_published(item: Publishable, *, by, now: datetime | None = None
     Revision.objects.filter(
         content_type=ContentType.objects.get_for_model(item), object_id=item.pk, is_pending=True
     ).delete()
-    record(item, action=Action.MIGRATED, from_status=from_status, by=by, at=now, note="从原目录迁移，保留原发布日期")
+    record(
+        item,
+        action=Action.MIGRATED,
+        from_status=from_status,
+        by=by,
+        at=now,
+        note="从原目录迁移，保留原发布日期",
+    )
     return item
 
 
@@ -247,9 +254,9 @@ def authors_of_pending_version(item) -> set[int]:
     if last_publish is not None:
         events = events.filter(pk__gt=last_publish.pk)
     return set(
-        events.filter(
-            action__in=[Action.CREATED, Action.EDITED, Action.SUBMITTED]
-        ).values_list("by_id", flat=True)
+        events.filter(action__in=[Action.CREATED, Action.EDITED, Action.SUBMITTED]).values_list(
+            "by_id", flat=True
+        )
     )
 
 
@@ -307,7 +314,12 @@ def pending_changes(item) -> list[Change]:
         if before != after:
             diff = list(
                 difflib.unified_diff(
-                    before.splitlines(), after.splitlines(), "发布版本", "待审版本", lineterm="", n=1
+                    before.splitlines(),
+                    after.splitlines(),
+                    "发布版本",
+                    "待审版本",
+                    lineterm="",
+                    n=1,
                 )
             )[2:]
             changes.append(Change(str(field.verbose_name), before, after, diff))

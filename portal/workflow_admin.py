@@ -88,7 +88,9 @@ class WorkflowAdminMixin:
     def has_delete_permission(self, request, obj=None):
         # Published or once-published items stay in the record; drafts may be deleted.
         allowed = super().has_delete_permission(request, obj)
-        return allowed and (obj is None or (obj.last_published_at is None and obj.status == Status.DRAFT))
+        return allowed and (
+            obj is None or (obj.last_published_at is None and obj.status == Status.DRAFT)
+        )
 
     @admin.display(description="状态", ordering="status")
     def status_badge(self, obj):
@@ -179,7 +181,9 @@ class WorkflowAdminMixin:
                 )
                 done += 1
             except (ValidationError, PermissionDenied) as error:
-                reason = "；".join(error.messages) if isinstance(error, ValidationError) else str(error)
+                reason = (
+                    "；".join(error.messages) if isinstance(error, ValidationError) else str(error)
+                )
                 self.message_user(request, f"“{item}”：{reason}", messages.ERROR)
         if done:
             self.message_user(request, f"已{step.label} {done} 项。", messages.SUCCESS)

@@ -11,3 +11,6 @@ def _test_settings(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.MEDIA_ROOT = tmp_path / "uploads"
+
+
+from tests.portal.roles import agency  # noqa: E402,F401  (fixture shared by app tests)
