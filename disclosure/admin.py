@@ -1,4 +1,6 @@
 from django.contrib import admin
+from import_export.admin import ImportExportModelAdmin
+from import_export.formats.base_formats import CSV, XLSX
 from mptt.admin import DraggableMPTTAdmin, TreeRelatedFieldListFilter
 
 from disclosure.models import (
@@ -10,6 +12,7 @@ from disclosure.models import (
     IndexNumberSequence,
     TopicCategory,
 )
+from disclosure.resources import DocumentResource
 from portal.scopes import agency_organizations
 from portal.workflow_admin import ReviewQueueFilter, WorkflowAdminMixin
 
@@ -49,7 +52,7 @@ class AttachmentInline(admin.TabularInline):
 
 
 @admin.register(Document)
-class DocumentAdmin(WorkflowAdminMixin, admin.ModelAdmin):
+class DocumentAdmin(WorkflowAdminMixin, ImportExportModelAdmin):
     list_display = ["title", "index_number", "document_number", "organization", "status_badge", "published_at"]  # fmt: skip
     list_filter = [
         ReviewQueueFilter,
@@ -69,6 +72,9 @@ class DocumentAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     readonly_fields = ["status", "published_at", "owner_organization", "created_by", "created_at", "updated_at"]  # fmt: skip
     inlines = [AttachmentInline]
     preview_template = "disclosure/document_detail.html"
+    resource_classes = [DocumentResource]
+    formats = [CSV, XLSX]
+    to_encoding = "utf-8-sig"  # Excel opens a CSV with a BOM as UTF-8
     fieldsets = [
         (None, {"fields": ["title", "document_number", "index_number", "organization"]}),
         ("分类", {"fields": ["category", "genre", "keywords"]}),
@@ -79,6 +85,16 @@ class DocumentAdmin(WorkflowAdminMixin, admin.ModelAdmin):
             {"fields": ["status", "owner_organization", "created_by", "created_at", "updated_at"]},
         ),
     ]
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        return {**super().get_import_resource_kwargs(request, **kwargs), "user": request.user}
+
+    def get_export_queryset(self, request):
+        return (
+            super()
+            .get_export_queryset(request)
+            .select_related("organization", "category__parent", "genre")
+        )
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

@@ -12,25 +12,13 @@ from django.db import connection
 
 from portal.models import Organization
 
+# Legacy numbers that happen to match the pattern are skipped; this many in a row means
+# the configured format cannot produce fresh numbers at all.
+MAX_SKIPS = 1000
+
 
 def format_index_number(code: str, year: int, sequence: int) -> str:
     return settings.INDEX_NUMBER_FORMAT.format(code=code, year=year, sequence=sequence)
-
-
-def _next_sequence(code: str, year: int) -> int:
-    from disclosure.models import IndexNumberSequence
-
-    table = IndexNumberSequence._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            INSERT INTO {table} (code, year, last_value) VALUES (%s, %s, 1)
-            ON CONFLICT (code, year) DO UPDATE SET last_value = {table}.last_value + 1
-            RETURNING last_value
-            """,
-            [code, year],
-        )
-        return cursor.fetchone()[0]
 
 
 def allocate_index_number(organization: Organization, year: int) -> str:
@@ -44,7 +32,62 @@ def allocate_index_number(organization: Organization, year: int) -> str:
                 "organization": f"“{organization}”及其上级机构都没有统一社会信用代码，无法生成索引号。"
             }
         )
-    while True:
-        number = format_index_number(code, year, _next_sequence(code, year))
+    for _ in range(MAX_SKIPS):
+        (number,) = _draw_block(code, year, 1)
         if not Document.objects.filter(index_number=number).exists():
             return number
+    raise ValidationError(
+        f"索引号序列 {code}/{year} 连续 {MAX_SKIPS} 个号码已被占用，请检查 INDEX_NUMBER_FORMAT。"
+    )
+
+
+def allocate_index_numbers(requests: list[tuple[Organization, int]]) -> list[str]:
+    """Free 索引号 for many documents at once (bulk import): one counter update per
+    (code, year) draws a block of sequence numbers, then one query drops any a legacy
+    record already holds and draws replacements."""
+    from disclosure.models import Document
+
+    wanted: dict[tuple[str, int], int] = {}
+    codes = []
+    for organization, year in requests:
+        code = organization.index_code()
+        if not code:
+            raise ValidationError({"organization": f"“{organization}”没有统一社会信用代码。"})
+        codes.append((code, year))
+        wanted[(code, year)] = wanted.get((code, year), 0) + 1
+    pools: dict[tuple[str, int], list[str]] = {}
+    for (code, year), count in wanted.items():
+        pools[(code, year)] = _draw_block(code, year, count)
+    for (code, year), numbers in pools.items():
+        taken = set(
+            Document.objects.filter(index_number__in=numbers).values_list("index_number", flat=True)
+        )
+        while taken:
+            numbers[:] = [n for n in numbers if n not in taken]
+            extra = _draw_block(code, year, len(taken))
+            taken = set(
+                Document.objects.filter(index_number__in=extra).values_list(
+                    "index_number", flat=True
+                )
+            )
+            numbers.extend(extra)
+    return [pools[key].pop(0) for key in codes]
+
+
+def _draw_block(code: str, year: int, count: int) -> list[str]:
+    from disclosure.models import IndexNumberSequence
+
+    table = IndexNumberSequence._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {table} (code, year, last_value) VALUES (%s, %s, %s)
+            ON CONFLICT (code, year) DO UPDATE SET last_value = {table}.last_value + EXCLUDED.last_value
+            RETURNING last_value
+            """,
+            [code, year, count],
+        )
+        last = cursor.fetchone()[0]
+    return [
+        format_index_number(code, year, sequence) for sequence in range(last - count + 1, last + 1)
+    ]

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "mptt",
+    "import_export",
 ]
 
 MIDDLEWARE = [
@@ -182,6 +183,9 @@ X_FRAME_OPTIONS = "DENY"
 INDEX_NUMBER_FORMAT = env("INDEX_NUMBER_FORMAT", "{code}/{year}-{sequence:05d}")
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 50 * 1024 * 1024)
 CATALOGUE_PAGE_SIZE = env_int("CATALOGUE_PAGE_SIZE", 20)
+
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
 SITE_NAME = env("SITE_NAME", "重庆市民政局")
 SITE_SHORT_NAME = env("SITE_SHORT_NAME", "政务公开")
