@@ -10,7 +10,7 @@ PORT ?= 8000
 export PORT
 
 .DEFAULT_GOAL := help
-.PHONY: help run test setup install db stop-db migrate demo static chromium lint clean
+.PHONY: help run test bench setup install db stop-db migrate demo static chromium lint clean
 
 help:
 	@echo "make run    搭建环境并启动演示站点 (http://127.0.0.1:$(PORT)/)"
@@ -84,3 +84,7 @@ lint: install
 
 clean: stop-db
 	rm -rf var $(VENV)
+
+# Performance figures in a separate benchmark database; writes bench/results.md.
+bench: install .env
+	$(PY) manage.py bench

@@ -41,20 +41,28 @@ def allocate_index_number(organization: Organization, year: int) -> str:
     )
 
 
-def allocate_index_numbers(requests: list[tuple[Organization, int]]) -> list[str]:
-    """Free 索引号 for many documents at once (bulk import): one counter update per
-    (code, year) draws a block of sequence numbers, then one query drops any a legacy
-    record already holds and draws replacements."""
+def index_codes() -> dict[int, str]:
+    """Every organization's 索引号 prefix (its own credit code or its nearest ancestor's),
+    from one query: for bulk work, where ``Organization.index_code`` per row would not do."""
+    organizations = {o.pk: o for o in Organization.objects.only("pk", "parent_id", "credit_code")}
+
+    def code_of(organization) -> str:
+        while organization is not None and not organization.credit_code:
+            organization = organizations.get(organization.parent_id)
+        return organization.credit_code if organization else ""
+
+    return {pk: code_of(organization) for pk, organization in organizations.items()}
+
+
+def allocate_index_numbers(codes: list[tuple[str, int]]) -> list[str]:
+    """Free 索引号 for many documents at once (bulk import), one per (code, year) pair:
+    one counter update per pair draws a block of sequence numbers, then one query drops
+    any a legacy record already holds and draws replacements."""
     from disclosure.models import Document
 
     wanted: dict[tuple[str, int], int] = {}
-    codes = []
-    for organization, year in requests:
-        code = organization.index_code()
-        if not code:
-            raise ValidationError({"organization": f"“{organization}”没有统一社会信用代码。"})
-        codes.append((code, year))
-        wanted[(code, year)] = wanted.get((code, year), 0) + 1
+    for key in codes:
+        wanted[key] = wanted.get(key, 0) + 1
     pools: dict[tuple[str, int], list[str]] = {}
     for (code, year), count in wanted.items():
         pools[(code, year)] = _draw_block(code, year, count)

@@ -27,7 +27,7 @@ from django.db.models import Q
 from django.utils import timezone
 from import_export import fields, resources, widgets
 
-from disclosure.index_numbers import allocate_index_numbers
+from disclosure.index_numbers import allocate_index_numbers, index_codes
 from disclosure.models import Document, Genre, TopicCategory
 from portal.models import Organization, Revision, Status, WorkflowEvent
 from portal.richtext import plain_text_to_html, sanitize_html
@@ -236,6 +236,7 @@ class DocumentResource(resources.ModelResource):
             {o.pk for o in agency_organizations(user)} if user and not user.is_superuser else ALL
         )
         self.editable_scope = acting_scope(user) if user else ALL
+        self.index_codes = index_codes()
         self.created, self.updated, self.edited_live = [], [], []
         self._before = {}
 
@@ -301,7 +302,7 @@ class DocumentResource(resources.ModelResource):
                 and instance.owner_organization_id not in self.editable_scope
             ):
                 errors["organization"] = "该文件属于其他机构，您不能修改。"
-        elif not instance.index_number and not instance.organization.index_code():
+        elif not instance.index_number and not self.index_codes.get(instance.organization_id):
             errors["organization"] = "该机构及其上级机构都没有统一社会信用代码，无法生成索引号。"
         key = instance.index_number or (
             instance.organization_id,
@@ -358,7 +359,10 @@ class DocumentResource(resources.ModelResource):
     def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
         lacking = [d for d in self.create_instances if not d.index_number]
         numbers = allocate_index_numbers(
-            [(d.organization, (d.written_on or timezone.localdate()).year) for d in lacking]
+            [
+                (self.index_codes[d.organization_id], (d.written_on or timezone.localdate()).year)
+                for d in lacking
+            ]
         )
         for document, number in zip(lacking, numbers, strict=True):
             document.index_number = number

@@ -7,7 +7,10 @@ import pytest
 from disclosure.models import Genre, TopicCategory
 from portal.models import Organization
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 PASSWORD = "zwgk-Demo-2026"
 TITLE = "关于开展2026年冬季困难群众走访慰问的通知"
 CHANGE_PAGE = re.compile(r"/admin/disclosure/document/\d+/change/")

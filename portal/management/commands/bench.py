@@ -1,0 +1,67 @@
+"""``make bench``: performance figures, measured in a database of their own.
+
+The benchmark database (``<name>_bench``) is created on the same server with Django's
+test-database machinery, filled, measured and dropped again, so the demo data is never
+touched. Results are printed and written to ``bench/results.md`` with the machine's
+description.
+"""
+
+import os
+import platform
+from datetime import datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import connection
+
+RESULTS = Path(settings.BASE_DIR) / "bench" / "results.md"
+
+
+class Command(BaseCommand):
+    help = "在独立的基准数据库中测量性能，结果写入 bench/results.md。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--import-rows", type=int, default=10_000)
+
+    def handle(self, *args, import_rows: int, **options):
+        old_name = connection.settings_dict["NAME"]
+        bench_name = f"{old_name}_bench"
+        connection.settings_dict["TEST"] = {
+            **connection.settings_dict.get("TEST", {}),
+            "NAME": bench_name,
+        }
+        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+        try:
+            from bench.import_speed import measure_import
+
+            rows = measure_import(import_rows)
+        finally:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
+        table = self._table(rows)
+        self.stdout.write(table)
+        RESULTS.parent.mkdir(exist_ok=True)
+        RESULTS.write_text(self._report(table), encoding="utf-8")
+        self.stdout.write(f"\n结果已写入 {RESULTS.relative_to(settings.BASE_DIR)}")
+
+    @staticmethod
+    def _table(rows) -> str:
+        lines = ["| 测量 | 数值 | 说明 |", "| --- | --- | --- |"]
+        lines += [f"| {name} | {value} | {note} |" for name, value, note in rows]
+        return "\n".join(lines)
+
+    @staticmethod
+    def _report(table: str) -> str:
+        cpu = next(
+            (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
+            platform.processor(),
+        ) if Path("/proc/cpuinfo").exists() else platform.processor()  # fmt: skip
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            server = cursor.fetchone()[0]
+        return (
+            f"# Benchmark results\n\n"
+            f"Measured {datetime.now():%Y-%m-%d %H:%M} with `make bench` on {platform.node()}: "
+            f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, "
+            f"PostgreSQL {server}.\n\n{table}\n"
+        )
