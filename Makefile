@@ -30,7 +30,10 @@ install: $(VENV)/.installed
 .env:
 	@echo "生成 .env（演示配置，DEBUG 关闭）"
 	@{ echo "SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(48))')"; \
-	   echo "ALLOWED_HOSTS=127.0.0.1,localhost,[::1]"; } > $@
+	   echo "ALLOWED_HOSTS=127.0.0.1,localhost,[::1]"; \
+	   echo "# The demo serves plain HTTP on localhost; production keeps the secure defaults."; \
+	   echo "SECURE_SSL_REDIRECT=false"; echo "SECURE_HSTS_SECONDS=0"; \
+	   echo "SESSION_COOKIE_SECURE=false"; echo "CSRF_COOKIE_SECURE=false"; } > $@
 
 db: install .env
 	@if [ -z "$$DATABASE_URL" ]; then $(PY) -m portal.embedded_db start; fi
@@ -74,6 +77,9 @@ test: install .env chromium
 	@started=0; \
 	if [ -z "$$DATABASE_URL" ] && ! $(PY) -m portal.embedded_db status >/dev/null; then started=1; fi; \
 	$(PY) manage.py makemigrations --check --dry-run >/dev/null || { echo "模型有改动但缺少迁移：运行 manage.py makemigrations"; status=1; }; \
+	SECURE_SSL_REDIRECT= SECURE_HSTS_SECONDS= SESSION_COOKIE_SECURE= CSRF_COOKIE_SECURE= \
+	  SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	  $(PY) manage.py check --deploy --fail-level WARNING || status=1; \
 	[ "$${status:-0}" = 0 ] && { $(VENV)/bin/pytest $(PYTEST_ARGS); status=$$?; }; \
 	if [ $$started = 1 ]; then $(PY) -m portal.embedded_db stop; fi; \
 	exit $$status

@@ -156,5 +156,8 @@ class IndexNumberSequenceAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False  # only allocation advances a counter; a lowered one would reuse numbers
+
     def has_delete_permission(self, request, obj=None):
-        return False  # a deleted counter would hand out numbers again
+        return False

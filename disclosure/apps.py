@@ -5,3 +5,15 @@ class DisclosureConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "disclosure"
     verbose_name = "政府信息公开"
+
+    def ready(self):
+        from django.conf import settings
+        from django.core.exceptions import ImproperlyConfigured
+
+        pattern = settings.INDEX_NUMBER_FORMAT
+        try:
+            first, second = (pattern.format(code="C", year=2000, sequence=n) for n in (1, 2))
+        except (KeyError, IndexError, ValueError) as error:
+            raise ImproperlyConfigured(f"INDEX_NUMBER_FORMAT {pattern!r} 无效：{error}") from error
+        if first == second:
+            raise ImproperlyConfigured(f"INDEX_NUMBER_FORMAT {pattern!r} 必须包含 {{sequence}}。")

@@ -118,11 +118,14 @@ class TreeFacet(ModelFacet):
                 self.node_label(node),
                 total,
                 node == selected,
-                children=children,
+                children=[child for child in children if child.count or child.in_selected_path],
                 in_selected_path=node in path,
             )
 
-        return [build(root) for root in self.children.get(None, [])]
+        # Empty branches are left out (no links to empty pages), except along the
+        # selected path, so a selected empty category still shows where it is.
+        options = [build(root) for root in self.children.get(None, [])]
+        return [option for option in options if option.count or option.in_selected_path]
 
     def selected_label(self, selected):
         return self.node_label(selected)
@@ -186,6 +189,12 @@ class FacetedSearch:
         self.params = params
         self.base_url = base_url
         self.selected = {facet.param: facet.parse(params.get(facet.param)) for facet in facets}
+
+    def facet(self, param: str) -> Facet:
+        return next(facet for facet in self.facets if facet.param == param)
+
+    def others_active(self, param: str) -> bool:
+        return any(value is not None for key, value in self.selected.items() if key != param)
 
     def filter(self, queryset, *, exclude: str | None = None):
         for facet in self.facets:

@@ -231,8 +231,8 @@ class Attachment(models.Model):
     def save(self, *args, **kwargs):
         if not self.token:
             self.token = secrets.token_hex(16)
-        if self.file and not self.file._committed and not self.content_type:
-            self.clean()  # programmatic uploads are checked like admin ones
+        if self.file and not self.file._committed:
+            self.clean()  # every new file is checked, also one replacing an older file
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

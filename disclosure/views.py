@@ -23,7 +23,9 @@ def document_list(request):
     ).get_page(request.GET.get("page"))
     column = _column_page("catalogue")
     category = facets.selected["category"]
-    empty_note = (category and category.empty_note) or (column and column.empty_note)
+    # A topic's own note explains why the topic is empty, not why a filter combination is.
+    topic_note = category.empty_note if category and not facets.others_active("category") else ""
+    empty_note = topic_note or (column and column.empty_note)
     return render(
         request,
         "disclosure/document_list.html",
@@ -33,7 +35,7 @@ def document_list(request):
             "active_filters": facets.active(),
             "column": column,
             "empty_note": empty_note or DEFAULT_EMPTY_NOTE,
-            "category_path": facets.facets[0].ancestors(category) if category else [],
+            "category_path": facets.facet("category").ancestors(category) if category else [],
             "page_url": facets.url_with(),
         },
     )

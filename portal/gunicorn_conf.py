@@ -6,6 +6,7 @@ running and the next start reuses it.
 """
 
 import os
+import sys
 
 bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
 workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
@@ -25,6 +26,8 @@ _served = False
 
 
 def _terminate_when_parent_dies():
+    if not sys.platform.startswith("linux"):
+        return  # prctl is Linux's; elsewhere an orphan is stopped by hand
     import ctypes
     import signal
 

@@ -24,7 +24,8 @@ def _read_dotenv(path: Path) -> None:
         os.environ.setdefault(key.strip(), value.strip().strip("'\""))
 
 
-_read_dotenv(BASE_DIR / ".env")
+if not os.environ.get("PORTAL_SKIP_DOTENV"):
+    _read_dotenv(BASE_DIR / ".env")
 
 
 def env(name: str, default: str = "") -> str:
@@ -105,6 +106,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "portal.middleware.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -165,19 +167,32 @@ STORAGES = {
 FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
-# Security: strict by default, relaxed only by the environment for plain-HTTP demos.
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+# Security: strict unless DEBUG; a plain-HTTP demo relaxes it in its .env (`make run`
+# writes one), so a deployment that forgets a variable stays on the safe side.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_HTTPS_PROXY", False) else None
 )
-SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
-CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", False)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer probes over plain HTTP
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# A bureau's portal usually lives under a government domain it does not run itself, so
+# HSTS for subdomains and preloading are the domain owner's decisions (both settable).
+SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# No inline script anywhere, so scripts need no nonce; the admin's widgets set inline
+# styles, which only the admin is allowed (portal.middleware).
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; "
+    "frame-ancestors 'none'; form-action 'self'"
+)
+CONTENT_SECURITY_POLICY_ADMIN = CONTENT_SECURITY_POLICY + "; style-src 'self' 'unsafe-inline'"
 
 # The 索引号 pattern (国办秘函〔2009〕6号): formats vary by locality, so it is configurable.
 INDEX_NUMBER_FORMAT = env("INDEX_NUMBER_FORMAT", "{code}/{year}-{sequence:05d}")

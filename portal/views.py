@@ -5,7 +5,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from disclosure.facets import TreeFacet
-from disclosure.models import ColumnPage, Document, TopicCategory
+from disclosure.models import Document, TopicCategory
 
 
 @require_safe
@@ -20,7 +20,6 @@ def home(request):
         {
             "latest_documents": published.for_listing().newest_first()[:10],
             "categories": category_facet.options(published, None),
-            "columns": ColumnPage.objects.exclude(slug__in=["catalogue", "guide"]),
         },
     )
 

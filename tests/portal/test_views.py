@@ -80,3 +80,42 @@ def test_a_non_postgresql_database_url_is_refused():
 
     with pytest.raises(ImproperlyConfigured):
         database_from_url("sqlite:///db.sqlite3")
+
+
+def _settings_in_a_clean_environment(**variables):
+    """Import the settings in a fresh interpreter with only ``variables`` set."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    environment = {
+        "PATH": os.environ["PATH"],
+        "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none",
+        **variables,
+    }
+    code = "import portal.settings as s; print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.SECURE_SSL_REDIRECT)"
+    # PORTAL_SKIP_DOTENV: the checkout's own .env must not leak into this environment
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=root,
+        env={**environment, "PYTHONPATH": str(root), "PORTAL_SKIP_DOTENV": "1"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_debug_is_off_and_the_cookies_secure_unless_asked():
+    result = _settings_in_a_clean_environment(
+        SECRET_KEY="x" * 50, ALLOWED_HOSTS="portal.example.gov.cn"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "True", "True"]
+
+
+def test_a_missing_secret_key_stops_the_start_when_debug_is_off():
+    result = _settings_in_a_clean_environment(ALLOWED_HOSTS="portal.example.gov.cn")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and "SECRET_KEY" in result.stderr
