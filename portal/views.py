@@ -1,5 +1,6 @@
 from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.http import HttpResponsePermanentRedirect, JsonResponse
+from django.templatetags.static import static
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -22,6 +23,12 @@ def home(request):
             "categories": category_facet.options(published, None),
         },
     )
+
+
+@require_safe
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says; send them to the emblem."""
+    return HttpResponsePermanentRedirect(static("img/emblem.svg"))
 
 
 @never_cache

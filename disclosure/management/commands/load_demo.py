@@ -13,6 +13,7 @@ from disclosure import demo
 from disclosure.models import ColumnPage, DisclosureGuide, Document, Genre, TopicCategory
 from portal.models import Organization
 from portal.richtext import plain_text_to_html
+from portal import workflow
 from portal.workflow import item_migrate_published
 
 DEMO_PASSWORD = "zwgk-Demo-2026"
@@ -35,6 +36,7 @@ class Command(BaseCommand):
         organizations = self._organizations()
         self.admin = self._accounts(organizations)
         documents = self._seed_documents(organizations) + self._generated_documents(organizations)
+        self._workflow_examples(organizations)
         self._guide(organizations["重庆市民政局"])
         self._rules_column()
         self.stdout.write(
@@ -120,6 +122,31 @@ class Command(BaseCommand):
                 )
             )
         return documents
+
+    def _workflow_examples(self, organizations):
+        """A few documents on their way, so each demo role finds work in its queue."""
+        User = get_user_model()
+        clerk, reviewer = User.objects.get(username="clerk"), User.objects.get(username="reviewer")
+        bureau = organizations["重庆市民政局"]
+        welfare = TopicCategory.objects.get(name="社会福利")
+        notice = Genre.objects.get(name="通知")
+        steps = {
+            "关于做好2026年冬季困难群众基本生活保障工作的通知（草稿）": [],
+            "关于开展养老机构消防安全专项检查的通知": ["submit"],
+            "关于调整城乡低保标准的通知": ["submit", "approve"],
+        }
+        for title, path in steps.items():
+            if Document.objects.filter(organization=bureau, title=title).exists():
+                continue
+            document = workflow.item_save(
+                Document(title=title, organization=bureau, category=welfare, genre=notice,
+                         written_on=date.today(), body=plain_text_to_html(title)),
+                by=clerk,
+            )  # fmt: skip
+            for step in path:
+                actor = clerk if step == "submit" else reviewer
+                note = "经保密审查，不涉及国家秘密，同意公开。" if step == "approve" else ""
+                document = workflow.perform(document, step=step, by=actor, note=note)
 
     def _guide(self, bureau):
         DisclosureGuide.objects.get_or_create(
