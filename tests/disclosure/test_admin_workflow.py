@@ -199,3 +199,48 @@ def test_the_status_badge_shows_scheduled_and_edited_states(agency, client):
     )
     html = logged_in(client, agency.clerk).get(CHANGELIST).content.decode()
     assert "已发布" in html
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_attachments_of_a_live_document_change_only_with_its_next_publication(agency, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from disclosure.models import Attachment
+
+    document = DocumentFactory(
+        published=True, organization=agency.bureau, owner_organization=agency.office
+    )
+    old = Attachment.objects.create(
+        document=document, file=SimpleUploadedFile("旧附件.pdf", PDF), is_live=True
+    )
+    change = reverse("admin:disclosure_document_change", args=[document.pk])
+    data = form_data(agency, title=document.title)
+    data.update(
+        {
+            "attachments-TOTAL_FORMS": "2",
+            "attachments-INITIAL_FORMS": "1",
+            "attachments-0-id": old.pk,
+            "attachments-0-document": document.pk,
+            "attachments-0-title": "",
+            "attachments-0-sort_order": "0",
+            "attachments-0-DELETE": "on",
+            "attachments-1-document": document.pk,
+            "attachments-1-title": "新附件",
+            "attachments-1-sort_order": "1",
+            "attachments-1-file": SimpleUploadedFile("新附件.pdf", PDF),
+        }
+    )
+    client = logged_in(client, agency.clerk)
+    assert client.post(change, data).status_code == 302
+
+    public = client.get(document.get_absolute_url()).content.decode()
+    assert "旧附件.pdf" in public and "新附件" not in public
+
+    workflow.perform(document, step="submit", by=agency.clerk)
+    workflow.perform(document, step="approve", by=agency.reviewer, note="同意")
+    workflow.perform(document, step="publish", by=agency.publisher)
+    public = client.get(document.get_absolute_url()).content.decode()
+    assert "新附件" in public and "旧附件.pdf" not in public
+    assert not Attachment.objects.filter(pk=old.pk).exists()

@@ -11,9 +11,9 @@ from django.db import transaction
 
 from disclosure import demo
 from disclosure.models import ColumnPage, DisclosureGuide, Document, Genre, TopicCategory
+from portal import workflow
 from portal.models import Organization
 from portal.richtext import plain_text_to_html
-from portal import workflow
 from portal.workflow import item_migrate_published
 
 DEMO_PASSWORD = "zwgk-Demo-2026"
