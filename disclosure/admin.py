@@ -1,4 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 from mptt.admin import DraggableMPTTAdmin, TreeRelatedFieldListFilter
@@ -12,7 +16,7 @@ from disclosure.models import (
     IndexNumberSequence,
     TopicCategory,
 )
-from disclosure.resources import DocumentResource
+from disclosure.resources import DocumentPreviewResource, DocumentResource
 from portal.scopes import agency_organizations
 from portal.workflow_admin import ReviewQueueFilter, WorkflowAdminMixin
 
@@ -32,8 +36,23 @@ class GenreAdmin(admin.ModelAdmin):
     ordering = ["sort_order", "pk"]
 
 
+class AttachmentFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        if not (self.instance.pk and self.instance.is_live):
+            return
+        for form in self.forms:
+            attachment = form.instance
+            deleting = self.can_delete and self._should_delete_form(form)
+            if attachment.pk and attachment.is_live and form.has_changed() and not deleting:
+                raise ValidationError(
+                    "已公开的附件不能直接修改：请删除后重新上传，新附件随修改一起审核、发布。"
+                )
+
+
 class AttachmentInline(admin.TabularInline):
     model = Attachment
+    formset = AttachmentFormSet
     extra = 1
     fields = ["title", "file", "sort_order", "original_name", "kind", "size", "publication"]
     readonly_fields = ["original_name", "kind", "size", "publication"]
@@ -53,7 +72,7 @@ class AttachmentInline(admin.TabularInline):
 
 @admin.register(Document)
 class DocumentAdmin(WorkflowAdminMixin, ImportExportModelAdmin):
-    list_display = ["title", "index_number", "document_number", "organization", "status_badge", "published_at"]  # fmt: skip
+    list_display = ["title", "document_number", "organization", "status_badge", "published_at"]
     list_filter = [
         ReviewQueueFilter,
         "status",
@@ -73,6 +92,7 @@ class DocumentAdmin(WorkflowAdminMixin, ImportExportModelAdmin):
     inlines = [AttachmentInline]
     preview_template = "disclosure/document_detail.html"
     resource_classes = [DocumentResource]
+    import_template_name = "admin/disclosure/document/import.html"
     formats = [CSV, XLSX]
     to_encoding = "utf-8-sig"  # Excel opens a CSV with a BOM as UTF-8
     fieldsets = [
@@ -103,7 +123,31 @@ class DocumentAdmin(WorkflowAdminMixin, ImportExportModelAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "organization":
             kwargs["queryset"] = agency_organizations(request.user)
+        if db_field.name == "superseded_by":
+            kwargs["queryset"] = Document.objects.published()  # never another office's draft
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_import_resource_classes(self, request):
+        return [DocumentPreviewResource]
+
+    def get_import_context_data(self, **kwargs):
+        labels = {name: field.column_name for name, field in DocumentResource.fields.items()}
+        return {**super().get_import_context_data(**kwargs), "column_labels": labels}
+
+    def get_import_data_kwargs(self, **kwargs):
+        # The confirmation re-runs the import: a row that became invalid since the preview
+        # (its document was submitted meanwhile, say) must roll back the whole file.
+        return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            self.message_user(
+                request,
+                "导入未执行：文件在预览后出现错误行，已全部回滚，请重新导入。",
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(reverse("admin:disclosure_document_import"))
+        return super().process_result(result, request)
 
     def save_formset(self, request, form, formset, change):
         """Attachments of a live document change with its next publication: a deleted

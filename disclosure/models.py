@@ -11,7 +11,7 @@ from mptt.models import MPTTModel, TreeForeignKey
 
 from disclosure.querysets import DocumentQuerySet
 from portal.models import Organization, Publishable, Status, TimeStampedModel
-from portal.richtext import sanitize_html
+from portal.richtext import sanitize_html, to_html
 from portal.uploads import DOCUMENT_KINDS, inspect_upload
 
 DEFAULT_EMPTY_NOTE = "本栏目暂无公开信息。如需了解相关信息，可依申请公开。"
@@ -135,7 +135,9 @@ class Document(Publishable, TimeStampedModel):
     )
     keywords = models.CharField("主题词", max_length=200, blank=True, default="")
     summary = models.TextField("内容概述", blank=True, default="")
-    body = models.TextField("正文", blank=True, default="")
+    body = models.TextField(
+        "正文", blank=True, default="", help_text="可直接输入文字（每行一段），也可粘贴 HTML。"
+    )
 
     objects = DocumentQuerySet.as_manager()
 
@@ -167,7 +169,7 @@ class Document(Publishable, TimeStampedModel):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.body = sanitize_html(self.body)
+        self.body = to_html(self.body)
         if self.owner_organization_id is None:
             self.owner_organization_id = self.organization_id
         if not self.index_number:

@@ -18,7 +18,6 @@ they name, or, with ``--publish-as``, are published at once as a recorded migrat
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, time
 
 from django.contrib.contenttypes.models import ContentType
@@ -30,7 +29,7 @@ from import_export import fields, resources, widgets
 from disclosure.index_numbers import allocate_index_numbers, index_codes
 from disclosure.models import Document, Genre, TopicCategory
 from portal.models import Organization, Revision, Status, WorkflowEvent
-from portal.richtext import plain_text_to_html, sanitize_html
+from portal.richtext import sanitize_html, to_html
 from portal.scopes import ALL, acting_scope, agency_organizations
 from portal.workflow import permission_name, snapshot
 
@@ -38,7 +37,6 @@ REQUIRED_HEADERS = ["标题", "发布机构", "主题分类", "体裁分类"]
 DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d"]
 DATETIME_FORMATS = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-HTML_TAG = re.compile(r"<(p|br|div|table|h[2-6]|ul|ol|span|strong)\b", re.I)
 
 
 def neutralise_formula(value):
@@ -125,6 +123,8 @@ class TextWidget(widgets.Widget):
 
     def clean(self, value, row=None, **kwargs):
         text = _text(value)
+        if text[:1] == "'" and text[1:2] in FORMULA_PREFIXES:
+            text = text[1:]  # our own export's neutralisation, undone on the way back
         if self.required and not text:
             raise ValueError(f"{self.label}不能为空。")
         if self.max_length and len(text) > self.max_length:
@@ -148,8 +148,7 @@ class BodyWidget(TextWidget):
     """正文 as HTML, or plain text that becomes paragraphs."""
 
     def clean(self, value, row=None, **kwargs):
-        text = super().clean(value, row)
-        return sanitize_html(text) if HTML_TAG.search(text) else plain_text_to_html(text)
+        return to_html(super().clean(value, row))
 
 
 def organization_names() -> dict:
@@ -257,9 +256,10 @@ class DocumentResource(resources.ModelResource):
         }
         index_numbers = [_text(n) for n in dataset["索引号"]] if "索引号" in dataset.headers else []
         keys = {}
+        # Locked until the import's transaction ends: no step can slip in between.
         candidates = Document.objects.filter(
             Q(organization_id__in=org_ids) | Q(index_number__in=[n for n in index_numbers if n])
-        ).select_related("organization")
+        ).select_for_update()
         for document in candidates:
             keys[("索引号", document.index_number)] = document
             if document.document_number:
@@ -279,15 +279,25 @@ class DocumentResource(resources.ModelResource):
         number = _text(row.get("发文字号"))
         if number:
             return self._existing.get(("文号", organization.pk, number))
-        published = self.fields["published_at"].widget.clean(row.get("发布日期"))
+        try:
+            published = self.fields["published_at"].widget.clean(row.get("发布日期"))
+            title = self.fields["title"].widget.clean(row.get("标题"))
+        except ValueError:
+            return None  # reported as the row's own error
         day = timezone.localtime(published).date() if published else None
-        return self._existing.get(("标题", organization.pk, _text(row.get("标题")), day))
+        return self._existing.get(("标题", organization.pk, title, day))
 
     def import_instance(self, instance, row, **kwargs):
         is_new = instance.pk is None
+        published_at = instance.published_at
         if not is_new:
             self._before[instance.pk] = (snapshot(instance), instance.status)
         super().import_instance(instance, row, **kwargs)
+        if instance.last_published_at:
+            # Once published, the 发布日期 is history: no file rewrites it. On a draft the
+            # file's date is kept for matching and replaced by the moment of publication
+            # (only --publish-as keeps it, as the migrated record's first publication).
+            instance.published_at = published_at
         errors = {}
         if (
             self.allowed_organizations is not ALL
@@ -302,11 +312,21 @@ class DocumentResource(resources.ModelResource):
                 and instance.owner_organization_id not in self.editable_scope
             ):
                 errors["organization"] = "该文件属于其他机构，您不能修改。"
+            changed = snapshot(instance) != self._before[instance.pk][0]
+            if instance.is_live and self.actor is None and changed:
+                errors["title"] = (
+                    "已公开的文件只能由具名用户修改：请在后台导入，或用 --publish-as 迁移。"
+                )
         elif not instance.index_number and not self.index_codes.get(instance.organization_id):
             errors["organization"] = "该机构及其上级机构都没有统一社会信用代码，无法生成索引号。"
-        key = instance.index_number or (
-            instance.organization_id,
-            instance.document_number or instance.title,
+        # Two rows that reach one document (one by 索引号, one by 文号) are one too many.
+        key = (
+            instance.pk
+            or instance.index_number
+            or (
+                instance.organization_id,
+                instance.document_number or instance.title,
+            )
         )
         if key in self.seen_keys:
             errors["title"] = f"与第 {self.seen_keys[key]} 行重复。"
@@ -429,6 +449,14 @@ class DocumentResource(resources.ModelResource):
 
     def filter_export(self, queryset, **kwargs):
         return queryset.select_related("organization", "category__parent", "genre")
+
+
+class DocumentPreviewResource(DocumentResource):
+    """The admin's import: the dry run shows each row's values before anything is written."""
+
+    class Meta(DocumentResource.Meta):
+        skip_diff = False
+        name = "公开文件"
 
 
 def can_publish(user) -> bool:

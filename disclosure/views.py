@@ -35,8 +35,12 @@ def document_list(request):
             "active_filters": facets.active(),
             "column": column,
             "empty_note": empty_note or DEFAULT_EMPTY_NOTE,
+            "topic_note": topic_note,
             "category_path": facets.facet("category").ancestors(category) if category else [],
             "page_url": facets.url_with(),
+            "page_range": page.paginator.get_elided_page_range(
+                page.number, on_each_side=2, on_ends=1
+            ),
         },
     )
 

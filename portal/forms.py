@@ -25,9 +25,10 @@ class WorkflowStepForm(forms.Form):
             self.fields["note"].required = True
             self.fields["note"].error_messages["required"] = f"请填写{step.note_label}。"
             if step.name == "approve":
+                # No ready-made text: the opinion records this item's own review.
                 self.fields[
                     "note"
-                ].initial = "经保密审查，不涉及国家秘密、工作秘密和个人隐私，同意公开。"
+                ].help_text = "逐项写明审查结论，例如是否涉及国家秘密、工作秘密、商业秘密或个人隐私，是否同意公开。"
         else:
             del self.fields["note"]
         if step.name != "publish":

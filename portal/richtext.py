@@ -1,5 +1,7 @@
 """Sanitising rich text that clerks paste from word processors (documents, interpretations)."""
 
+import re
+
 import nh3
 
 # What a government document needs: headings, paragraphs, lists, tables, links, images.
@@ -28,6 +30,16 @@ def sanitize_html(value: str) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
     )
+
+
+HTML_TAG = re.compile(r"<(p|br|div|table|h[2-6]|ul|ol|span|strong|em|a|img)\b", re.I)
+
+
+def to_html(text: str) -> str:
+    """Clean HTML from what a clerk typed or pasted: HTML stays HTML (sanitised), plain
+    text becomes one paragraph per line."""
+    text = text or ""
+    return sanitize_html(text) if HTML_TAG.search(text) else plain_text_to_html(text)
 
 
 def plain_text_to_html(text: str) -> str:

@@ -30,6 +30,11 @@ from portal.models import Publishable, Revision, Status, WorkflowEvent
 from portal.scopes import acting_scope, in_scope
 
 Action = WorkflowEvent.Action
+# Set only by workflow steps, never by an edit: an edit copies them from the locked row.
+WORKFLOW_FIELDS = (
+    "status", "is_live", "published_at", "last_published_at", "withdrawn_at",
+    "owner_organization_id", "created_by_id",
+)  # fmt: skip
 # A publish time this far in the past is still "now" (the form was open for a while).
 PUBLISH_TIME_TOLERANCE = timedelta(minutes=10)
 
@@ -117,11 +122,10 @@ def perform(
         from_status = item.status
         if step == "publish":
             _go_live(item, by=by, now=now, publish_at=publish_at)
+            item.full_clean()  # content is checked when it goes public, not on every step
         elif step == "withdraw":
-            item.is_live = False
-            item.withdrawn_at = now
+            _take_offline(item, now=now)
         item.status = spec.target
-        item.full_clean()
         item.save()
         record(item, action=spec.action, from_status=from_status, by=by, at=now, note=note)
     return item
@@ -155,6 +159,10 @@ def item_save(item: Publishable, *, by, now: datetime | None = None) -> Publisha
                 defaults={"data": snapshot(item), "created_by": by},
             )
             item = current
+        else:
+            # The form was loaded earlier: a step taken since (a withdrawal, say) wins.
+            for name in WORKFLOW_FIELDS:
+                setattr(item, name, getattr(current, name))
         item.status = Status.DRAFT
         item.save()
         record(item, action=Action.EDITED, from_status=current.status, by=by, at=now)
@@ -188,8 +196,19 @@ def item_migrate_published(item: Publishable, *, by, now: datetime | None = None
     return item
 
 
+def _take_offline(item: Publishable, *, now: datetime) -> None:
+    """Withdraw: the public loses the item; an edit that was waiting becomes the row's
+    content (the draft the clerk continues with), since there is no live version left."""
+    pending = pending_revision(item, for_update=True)
+    if pending is not None:
+        apply_revision(item, pending.data)
+        pending.delete()
+    item.is_live = False
+    item.withdrawn_at = now
+
+
 def _go_live(item: Publishable, *, by, now: datetime, publish_at: datetime | None) -> None:
-    first_time = item.published_at is None or not item.last_published_at
+    first_time = item.last_published_at is None
     if publish_at is not None:
         if publish_at < now - PUBLISH_TIME_TOLERANCE:
             raise ValidationError(
@@ -199,7 +218,7 @@ def _go_live(item: Publishable, *, by, now: datetime, publish_at: datetime | Non
             raise ValidationError(
                 {"publish_at": "已发布过的信息修改后立即发布，不能定时。"}, code="reschedule"
             )
-    pending = pending_revision(item, for_update=True)
+    pending = pending_revision(item, for_update=True) if item.is_live else None
     if pending is not None:
         apply_revision(item, pending.data)
         pending.is_pending = False

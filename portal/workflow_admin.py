@@ -8,7 +8,9 @@ the public page. Every step goes through ``portal.workflow.perform``.
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -16,7 +18,7 @@ from django.utils.html import format_html
 
 from portal import workflow
 from portal.forms import WorkflowStepForm
-from portal.models import Status
+from portal.models import Status, WorkflowEvent
 from portal.scopes import ALL, acting_scope, visible_scope
 
 BADGE_COLOURS = {
@@ -42,7 +44,7 @@ class ReviewQueueFilter(admin.SimpleListFilter):
             if not user.has_perm(workflow.permission_name(model, "review")):
                 return queryset.none()
             queryset = _scoped(queryset.filter(status=Status.SUBMITTED), acting_scope(user))
-            return queryset.exclude(created_by=user)
+            return queryset.exclude(_authored_by(user, model))
         if self.value() == "publish":
             if not user.has_perm(workflow.permission_name(model, "publish")):
                 return queryset.none()
@@ -52,6 +54,24 @@ class ReviewQueueFilter(admin.SimpleListFilter):
         if self.value() == "mine":
             return queryset.filter(created_by=user)
         return queryset
+
+
+def _authored_by(user, model) -> Q:
+    """Items whose version under review ``user`` wrote (created, edited or submitted since
+    the last publication): they cannot review it, so it is not in their queue."""
+    authored = WorkflowEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(model),
+        object_id=OuterRef("pk"),
+        by=user,
+        action__in=[
+            WorkflowEvent.Action.CREATED,
+            WorkflowEvent.Action.EDITED,
+            WorkflowEvent.Action.SUBMITTED,
+        ],
+    )
+    return Q(Exists(authored.filter(at__gt=OuterRef("last_published_at")))) | Q(
+        Q(last_published_at__isnull=True) & Q(Exists(authored))
+    )
 
 
 def _scoped(queryset, scope):
@@ -92,6 +112,9 @@ class WorkflowAdminMixin:
             obj is None or (obj.last_published_at is None and obj.status == Status.DRAFT)
         )
 
+    def view_on_site(self, obj):
+        return obj.get_absolute_url() if obj.is_public else None  # a draft has no public page
+
     @admin.display(description="状态", ordering="status")
     def status_badge(self, obj):
         label = obj.get_status_display()
@@ -108,13 +131,28 @@ class WorkflowAdminMixin:
 
     # --- saving goes through the service -----------------------------------------------
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        user = request.user
+
+        class WorkflowForm(form):
+            def clean(self):
+                cleaned = super().clean()
+                if obj is None and user.organization_id is None:
+                    raise ValidationError(
+                        "您的账号未关联机构，不能新建信息：请管理员在“用户”中设置所属机构。"
+                    )
+                return cleaned
+
+        return WorkflowForm
+
     def save_model(self, request, obj, form, change):
         try:
             saved = workflow.item_save(obj, by=request.user)
         except ValidationError as error:
-            # The form was valid; a lock (under review) is reported, nothing is lost.
-            self.message_user(request, "；".join(error.messages), messages.ERROR)
-            return
+            # Only a race gets here (a step taken between loading and saving the form):
+            # refuse the whole request, inlines included, instead of half-saving it.
+            raise PermissionDenied("；".join(error.messages)) from error
         obj.pk = saved.pk
         if saved.is_live and saved.status == Status.DRAFT:
             self.message_user(
@@ -227,7 +265,7 @@ class WorkflowAdminMixin:
     def step_view(self, request, object_id, step_name):
         """One step on one item, from its change page (the same form as the bulk action)."""
         step = workflow.STEPS.get(step_name)
-        item = self.get_queryset(request).filter(pk=unquote(object_id)).first()
+        item = self.get_object(request, unquote(object_id))
         if step is None or item is None:
             raise PermissionDenied
         opts = self.model._meta
@@ -248,13 +286,19 @@ class WorkflowAdminMixin:
         return {"document": item, "preview": True}
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        item = self.get_queryset(request).filter(pk=unquote(object_id)).first()
+        item = self.get_object(request, unquote(object_id))
         extra_context = extra_context or {}
         if item is not None:
+            history = workflow.history(item)
+            last = history[-1] if history else None
             extra_context.update(
                 workflow_steps=workflow.allowed_steps(item, request.user),
-                workflow_history=workflow.history(item),
+                workflow_history=history,
                 workflow_changes=workflow.pending_changes(item),
                 workflow_item=item,
+                # Why it came back, at the top, where the clerk starts working again.
+                workflow_returned=last
+                if last and last.action == WorkflowEvent.Action.RETURNED
+                else None,
             )
         return super().change_view(request, object_id, form_url, extra_context)

@@ -160,6 +160,9 @@ def test_returning_from_the_change_page_needs_a_reason(agency, client):
     client.post(url, {"note": "请补充附件"})
     document.refresh_from_db()
     assert document.status == Status.DRAFT
+    change = reverse("admin:disclosure_document_change", args=[document.pk])
+    clerk_view = logged_in(client, agency.clerk).get(change).content.decode()
+    assert "退回，理由：请补充附件" in clerk_view
 
 
 def test_publishing_can_be_scheduled_from_the_intermediate_page(agency, client):
@@ -193,12 +196,22 @@ def test_a_document_under_review_is_read_only(agency, client):
     assert logged_in(client, agency.clerk).post(change, form_data(agency)).status_code == 403
 
 
-def test_the_status_badge_shows_scheduled_and_edited_states(agency, client):
-    DocumentFactory(
-        title="公开中", published=True, organization=agency.bureau, owner_organization=agency.office
-    )
-    html = logged_in(client, agency.clerk).get(CHANGELIST).content.decode()
-    assert "已发布" in html
+def test_the_status_badge_shows_scheduled_and_edited_states(agency):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from portal.workflow_admin import WorkflowAdminMixin
+
+    badge = WorkflowAdminMixin().status_badge
+    live = DocumentFactory(published=True, organization=agency.bureau)
+    assert ">已发布<" in badge(live)
+    live.status = Status.DRAFT
+    assert ">已发布 · 修改草稿<" in badge(live)
+    scheduled = DocumentFactory(published=True, organization=agency.bureau)
+    scheduled.published_at = timezone.now() + timedelta(days=1)
+    assert "定时发布" in badge(scheduled)
+    assert ">待审核<" in badge(DocumentFactory(status=Status.SUBMITTED, organization=agency.bureau))
 
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

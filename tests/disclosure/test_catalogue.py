@@ -171,3 +171,16 @@ def test_the_page_size_does_not_change_the_query_count(settings, django_assert_n
     settings.CATALOGUE_PAGE_SIZE = 40
     with django_assert_num_queries(11):
         get()
+
+
+def test_a_filter_combination_without_results_says_so_instead_of_calling_the_column_empty():
+    DocumentFactory(written_on=date(2024, 1, 3), published=True)
+    html = get(year="2019").content.decode()
+    assert "没有符合所选条件的信息" in html
+
+
+def test_pagination_offers_page_numbers():
+    DocumentFactory.create_batch(45, published=True)
+    html = get(page="2").content.decode()
+    assert 'aria-label="第 3 页"' in html and 'aria-label="第 1 页"' in html
+    assert 'class="current"' in html

@@ -204,6 +204,7 @@ def test_the_admin_import_previews_before_writing_and_lands_drafts_in_the_clerks
     preview = client.post(IMPORT, {"import_file": upload, "format": "0", "resource": "0"})
     assert preview.status_code == 200
     assert Document.objects.count() == 0  # a dry run only
+    assert "关于做好临时救助工作的通知" in preview.content.decode()  # the rows are shown
     confirm = preview.context["confirm_form"]
     assert confirm is not None
     done = client.post(PROCESS, {**confirm.initial, "resource": "0"}, follow=True)
@@ -221,7 +222,7 @@ def test_the_admin_import_shows_row_errors_and_offers_no_confirmation(agency, cl
     )
     preview = client.post(IMPORT, {"import_file": upload, "format": "0", "resource": "0"})
     html = preview.content.decode()
-    assert "未知的发布机构“不存在的局”" in html
+    assert "<strong>发布机构</strong>：未知的发布机构“不存在的局”" in html
     assert preview.context.get("confirm_form") is None
 
 
@@ -293,3 +294,48 @@ def test_the_xlsx_export_reimports(agency, client, tmp_path):
 )
 def test_formula_neutralisation(value, expected):
     assert neutralise_formula(value) == expected
+
+
+def test_a_reimport_never_rewrites_the_publish_date_of_a_published_document(agency, tmp_path):
+    import_via_command(tmp_path, csv_bytes([row()]), "--publish-as", "publisher")
+    original = Document.objects.get().published_at
+    import_via_command(
+        tmp_path,
+        csv_bytes([row(**{"发布日期": "2001-01-01", "正文": "改了正文"})]),
+        "--publish-as",
+        "publisher",
+    )
+    document = Document.objects.get()
+    assert document.published_at == original and "改了正文" in document.body
+
+
+def test_a_command_without_a_user_cannot_change_a_live_document(agency, tmp_path):
+    import_via_command(tmp_path, csv_bytes([row()]), "--publish-as", "publisher")
+    with pytest.raises(CommandError):
+        import_via_command(tmp_path, csv_bytes([row(**{"正文": "无名氏的修改"})]))
+    assert "无名氏" not in Document.objects.get().body
+
+
+def test_an_exported_and_neutralised_cell_comes_back_as_it_was(agency, tmp_path):
+    import_via_command(tmp_path, csv_bytes([row(title="=1+1 不是公式", number="")]))
+    assert Document.objects.get().title == "=1+1 不是公式"
+    out, _ = import_via_command(tmp_path, csv_bytes([row(title="'=1+1 不是公式", number="")]))
+    assert "未变 1" in out
+
+
+def test_two_rows_reaching_one_document_are_an_error(agency, tmp_path):
+    import_via_command(tmp_path, csv_bytes([row()]))
+    index_number = Document.objects.get().index_number
+    rows = [row(), row(number="", **{"索引号": index_number, "正文": "另一种说法"})]
+    with pytest.raises(CommandError):
+        import_via_command(tmp_path, csv_bytes(rows))
+
+
+def test_a_bad_id_in_an_admin_url_is_not_a_crash(agency, client):
+    client.force_login(agency.clerk)
+    for url in [
+        "/admin/disclosure/document/abc/change/",
+        "/admin/disclosure/document/abc/step/submit/",
+        "/admin/disclosure/document/abc/preview/",
+    ]:
+        assert client.get(url).status_code in (302, 403, 404)

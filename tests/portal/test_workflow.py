@@ -140,12 +140,17 @@ def test_whoever_edited_the_version_counts_as_its_author(agency):
 
 
 def test_the_author_of_an_earlier_published_version_may_review_a_later_edit(agency):
-    document = published(agency)
-    document = workflow.working_version(document)
-    document.title = "第二版"
-    workflow.item_save(document, by=agency.clerk)
-    workflow.perform(document, step="submit", by=agency.clerk)
-    assert workflow.authors_of_pending_version(document) == {agency.clerk.pk}
+    first = draft_by(agency.clerk_and_reviewer)
+    workflow.perform(first, step="submit", by=agency.clerk_and_reviewer)
+    workflow.perform(first, step="approve", by=agency.reviewer, note="同意")
+    workflow.perform(first, step="publish", by=agency.publisher)
+    second = workflow.working_version(Document.objects.get(pk=first.pk))
+    second.title = "第二版"
+    workflow.item_save(second, by=agency.clerk)
+    workflow.perform(second, step="submit", by=agency.clerk)
+    assert workflow.authors_of_pending_version(second) == {agency.clerk.pk}
+    approved = workflow.perform(second, step="approve", by=agency.clerk_and_reviewer, note="同意")
+    assert approved.status == Status.APPROVED
 
 
 def test_a_reviewer_of_another_organization_is_refused(agency):
@@ -325,3 +330,46 @@ def test_a_concurrent_double_publish_makes_one_transition(agency):
     assert outcomes.count("ok") == 1
     assert WorkflowEvent.objects.filter(object_id=document.pk, action="published").count() == 1
     assert Revision.objects.filter(object_id=document.pk).count() == 1
+
+
+def test_history_cannot_be_rewritten_in_bulk_either(agency):
+    from django.db import DatabaseError, transaction
+
+    draft_by(agency.clerk)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        WorkflowEvent.objects.update(note="篡改")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        WorkflowEvent.objects.all().delete()
+    assert WorkflowEvent.objects.filter(note="篡改").count() == 0
+
+
+def test_a_withdrawal_turns_a_waiting_edit_into_the_draft(agency):
+    document = published(agency, title="第一版")
+    editing = workflow.working_version(Document.objects.get(pk=document.pk))
+    editing.title = "等待审核的修改"
+    workflow.item_save(editing, by=agency.clerk)
+    withdrawn = workflow.perform(
+        Document.objects.get(pk=document.pk), step="withdraw", by=agency.publisher, note="暂停公开"
+    )
+    assert withdrawn.title == "等待审核的修改"
+    assert workflow.pending_revision(withdrawn) is None
+    fixed = Document.objects.get(pk=document.pk)
+    fixed.title = "改好的第二版"
+    workflow.item_save(fixed, by=agency.clerk)
+    workflow.perform(fixed, step="submit", by=agency.clerk)
+    workflow.perform(fixed, step="approve", by=agency.reviewer, note="同意")
+    assert workflow.perform(fixed, step="publish", by=agency.publisher).title == "改好的第二版"
+
+
+def test_a_stale_form_cannot_bring_a_withdrawn_document_back(agency):
+    document = published(agency)
+    stale_form = Document.objects.get(pk=document.pk)
+    stale_form.is_live = False  # as a form loaded before would hold other workflow values
+    workflow.perform(
+        Document.objects.get(pk=document.pk), step="withdraw", by=agency.publisher, note="撤回"
+    )
+    stale_form.is_live = True
+    stale_form.title = "旧表单里的修改"
+    saved = workflow.item_save(stale_form, by=agency.clerk)
+    assert not saved.is_live and saved.withdrawn_at is not None
+    assert not Document.objects.published().filter(pk=document.pk).exists()
