@@ -7,7 +7,8 @@ from disclosure.models import Document, Genre, TopicCategory
 from portal.models import Organization
 
 
-def catalogue_facets(params, *, base_url: str | None = None) -> FacetedSearch:
+def catalogue_facets(params, *, base_url: str | None = None, extra=()) -> FacetedSearch:
+    """The catalogue's facets; search adds its own (content type) through ``extra``."""
     return FacetedSearch(
         [
             TreeFacet("category", "主题分类", "category", list(TopicCategory.objects.all())),
@@ -21,6 +22,7 @@ def catalogue_facets(params, *, base_url: str | None = None) -> FacetedSearch:
             ),
             YearFacet("year", "发布年份", "published_at"),
             ChoiceFacet("validity", "有效性", "validity", Document.Validity.choices),
+            *extra,
         ],
         params,
         base_url=base_url or reverse("disclosure:document-list"),

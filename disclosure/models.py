@@ -3,6 +3,8 @@
 import posixpath
 import secrets
 
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -12,7 +14,7 @@ from mptt.models import MPTTModel, TreeForeignKey
 from disclosure.querysets import DocumentQuerySet
 from portal.models import Organization, Publishable, Status, TimeStampedModel
 from portal.richtext import sanitize_html, to_html
-from portal.uploads import DOCUMENT_KINDS, inspect_upload
+from portal.uploads import DOCUMENT_KINDS, extract_text, inspect_upload
 
 DEFAULT_EMPTY_NOTE = "本栏目暂无公开信息。如需了解相关信息，可依申请公开。"
 
@@ -196,9 +198,17 @@ class Document(Publishable, TimeStampedModel):
 
     def on_publish(self):
         """Attachments follow the document: uploads made since the last publication go
-        public, those marked for removal go."""
+        public, those marked for removal go; the search index gets the new version."""
+        from disclosure.search_index import index_document
+
         self.attachments.filter(remove_on_publish=True).delete()
         self.attachments.update(is_live=True)
+        index_document(self)
+
+    def on_withdraw(self):
+        from disclosure.search_index import unindex_document
+
+        unindex_document(self)
 
 
 def attachment_path(attachment, filename):
@@ -221,6 +231,7 @@ class Attachment(models.Model):
     # Added to or removed from a live document: takes effect when the edit is published.
     is_live = models.BooleanField("已公开", default=False, editable=False)
     remove_on_publish = models.BooleanField("发布时删除", default=False, editable=False)
+    text = models.TextField("提取的文字", blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = "附件"
@@ -251,6 +262,7 @@ class Attachment(models.Model):
         self.content_type = kind.mime
         self.original_name = posixpath.basename(upload.name)[:200]
         self.size = upload.size
+        self.text = extract_text(upload, kind)  # searched with the document (条例 Art 24)
 
     @property
     def display_name(self) -> str:
@@ -319,3 +331,66 @@ class ColumnPage(models.Model):
 
     def get_absolute_url(self):
         return reverse("disclosure:column-page", kwargs={"slug": self.slug})
+
+
+class SearchEntry(models.Model):
+    """One published item in the search index (documents now; interpretations and
+    published mailbox replies as their issues land). Written in the same transaction as
+    the publication, edit or withdrawal it reflects (``disclosure.search_index``)."""
+
+    class Kind(models.TextChoices):
+        DOCUMENT = "document", "公开文件"
+
+    kind = models.CharField("类型", max_length=20, choices=Kind)
+    object_id = models.PositiveBigIntegerField()
+    title = models.CharField("标题", max_length=300)
+    url = models.CharField(max_length=200)
+    text = models.TextField("正文摘录", blank=True, default="")
+    published_at = models.DateTimeField("发布日期")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey(
+        TopicCategory, on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    genre = models.ForeignKey(Genre, on_delete=models.CASCADE, null=True, related_name="+")
+    validity = models.CharField(max_length=10, blank=True, default="")
+    document_number = models.CharField(max_length=100, blank=True, default="")
+    vector = SearchVectorField()
+
+    class Meta:
+        verbose_name = "检索索引"
+        verbose_name_plural = "检索索引"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "object_id"], name="disclosure_searchentry_unique_item"
+            )
+        ]
+        indexes = [
+            GinIndex(fields=["vector"], name="disclosure_search_vector"),
+            models.Index(fields=["-published_at", "-id"], name="disclosure_search_newest"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class SearchTerm(models.Model):
+    """How often a query found something, per day, for the "popular searches" list.
+
+    Only queries that look like subject words are kept (Chinese or Latin letters, at most
+    20 characters, no long digit runs), so names with ID or phone numbers never are."""
+
+    day = models.DateField("日期")
+    query = models.CharField("检索词", max_length=20)
+    count = models.PositiveIntegerField("次数", default=0)
+
+    class Meta:
+        verbose_name = "检索词统计"
+        verbose_name_plural = "检索词统计"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "query"], name="disclosure_searchterm_unique_day_query"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.day} {self.query} ×{self.count}"

@@ -27,7 +27,8 @@ from django.utils import timezone
 from import_export import fields, resources, widgets
 
 from disclosure.index_numbers import allocate_index_numbers, index_codes
-from disclosure.models import Document, Genre, TopicCategory
+from disclosure.models import Attachment, Document, Genre, TopicCategory
+from disclosure.search_index import index_documents
 from portal.models import Organization, Revision, Status, WorkflowEvent
 from portal.richtext import sanitize_html, to_html
 from portal.scopes import ALL, acting_scope, agency_organizations
@@ -414,6 +415,16 @@ class DocumentResource(resources.ModelResource):
             Document.objects.filter(pk__in=[d.pk for d in self.edited_live]).update(
                 status=Status.DRAFT
             )
+        if self.publish_as:
+            # As a publication would: waiting edits are superseded, attachments go
+            # public, and the search index gets every migrated document.
+            migrated = [d.pk for d in self.created + self.updated]
+            Revision.objects.filter(
+                content_type=content_type, object_id__in=migrated, is_pending=True
+            ).delete()
+            Attachment.objects.filter(document_id__in=migrated, remove_on_publish=True).delete()
+            Attachment.objects.filter(document_id__in=migrated).update(is_live=True)
+            index_documents(migrated)
         if by is None:
             return  # a command run without a user: the rows carry no actor to record
         events = []

@@ -34,6 +34,34 @@ DOCUMENT_KINDS = {
 }  # fmt: skip
 
 
+MAX_EXTRACTED_CHARS = 200_000
+
+
+def extract_text(upload, kind: FileKind) -> str:
+    """The text of a PDF or Word attachment for the search index; empty for other kinds
+    and for files the libraries cannot read (a scanned PDF has no text layer)."""
+    import zipfile
+
+    import docx
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    upload.seek(0)
+    try:
+        if kind.mime == "application/pdf":
+            pages = PdfReader(upload).pages
+            text = "\n".join(page.extract_text() or "" for page in pages[:200])
+        elif kind.extensions == frozenset({"docx"}):
+            text = "\n".join(paragraph.text for paragraph in docx.Document(upload).paragraphs)
+        else:
+            text = ""
+    except (PyPdfError, zipfile.BadZipFile, KeyError, ValueError, OSError):
+        text = ""  # a damaged file is still a valid attachment; it is just not searchable
+    finally:
+        upload.seek(0)
+    return text[:MAX_EXTRACTED_CHARS]
+
+
 def inspect_upload(upload, *, kinds=DOCUMENT_KINDS, max_bytes: int | None = None) -> FileKind:
     """The kind of ``upload`` as read from its first bytes; ValidationError in Chinese when
     it is too large, of a type not allowed, or named with an extension that hides its type."""

@@ -1,12 +1,15 @@
 from django.db import DatabaseError, connection
 from django.http import HttpResponsePermanentRedirect, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from disclosure.facets import TreeFacet
 from disclosure.models import Document, TopicCategory
+from disclosure.search import run_search
+from disclosure.search_terms import popular_search_terms, record_search_term
 
 
 @require_safe
@@ -22,6 +25,27 @@ def home(request):
             "latest_documents": published.for_listing().newest_first()[:10],
             "categories": category_facet.options(published, None),
         },
+    )
+
+
+@require_safe
+def search(request):
+    """/search/?q=: documents (and, as they land, interpretations and mailbox replies)."""
+    now = timezone.now()
+    outcome = run_search(request.GET, now=now)
+    if outcome.redirect_to:
+        return redirect(outcome.redirect_to)
+    if outcome.total:
+        record_search_term(outcome.query, today=timezone.localdate(now))
+    popular = [] if outcome.total else popular_search_terms(today=timezone.localdate(now))
+    page = outcome.page_obj
+    page_range = (
+        page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1) if page else []
+    )
+    return render(
+        request,
+        "portal/search.html",
+        {"search": outcome, "popular_terms": popular, "page_range": page_range},
     )
 
 

@@ -182,6 +182,8 @@ def item_migrate_published(item: Publishable, *, by, now: datetime | None = None
     item.last_published_at = now
     item.withdrawn_at = None
     item.save()
+    if hasattr(item, "on_publish"):
+        item.on_publish()
     Revision.objects.filter(
         content_type=ContentType.objects.get_for_model(item), object_id=item.pk, is_pending=True
     ).delete()
@@ -205,6 +207,8 @@ def _take_offline(item: Publishable, *, now: datetime) -> None:
         pending.delete()
     item.is_live = False
     item.withdrawn_at = now
+    if hasattr(item, "on_withdraw"):
+        item.on_withdraw()
 
 
 def _go_live(item: Publishable, *, by, now: datetime, publish_at: datetime | None) -> None:

@@ -30,6 +30,15 @@ class DocumentFactory(factory.django.DjangoModelFactory):
         )
 
     title = factory.Sequence(lambda n: f"关于做好第{n}项民政工作的通知")
+
+    @factory.post_generation
+    def indexed(document, create, extracted, **kwargs):
+        """A live document is in the search index, as publishing would have put it."""
+        if create and document.is_live:
+            from disclosure.search_index import index_document
+
+            index_document(document)
+
     organization = factory.SubFactory(OrganizationFactory)
     category = factory.LazyFunction(lambda: TopicCategory.objects.get(name="社会福利"))
     genre = factory.LazyFunction(lambda: Genre.objects.get(name="通知"))

@@ -1,0 +1,35 @@
+"""The popular-searches list: counting queries that found something, without personal data."""
+
+import re
+from datetime import date, timedelta
+
+from django.db import connection
+from django.db.models import Sum
+
+from disclosure.models import SearchTerm
+
+WORTH_KEEPING = re.compile(r"^[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9 ]{0,19}$")
+LONG_DIGITS = re.compile(r"\d{5,}")
+
+
+def record_search_term(query: str, *, today: date) -> None:
+    query = " ".join(query.split())
+    if not WORTH_KEEPING.match(query) or LONG_DIGITS.search(query):
+        return
+    table = SearchTerm._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (day, query, count) VALUES (%s, %s, 1) "
+            f"ON CONFLICT (day, query) DO UPDATE SET count = {table}.count + 1",
+            [today, query],
+        )
+
+
+def popular_search_terms(*, today: date, days: int = 30, limit: int = 10) -> list[str]:
+    return list(
+        SearchTerm.objects.filter(day__gt=today - timedelta(days=days))
+        .values("query")
+        .annotate(total=Sum("count"))
+        .order_by("-total", "query")
+        .values_list("query", flat=True)[:limit]
+    )
