@@ -123,7 +123,9 @@ def run_search(params, *, now: datetime) -> SearchOutcome:
             title_hit=ExpressionWrapper(Q(vector=title_query), output_field=BooleanField()),
             rank=SearchRank(F("vector"), text_query, weights=RANK_WEIGHTS),
         ).order_by("-title_hit", "-rank", "-published_at", "-pk")
-    outcome.page_obj = Paginator(ordered, PAGE_SIZE).get_page(params.get("page"))
+    paginator = Paginator(ordered, PAGE_SIZE)
+    paginator.count = len(newest)  # known already: no COUNT query
+    outcome.page_obj = paginator.get_page(params.get("page"))
 
     # Facet counts: over the newest matches of the query itself, so each facet can still
     # count under the *other* filters (the usual faceted-search rule).

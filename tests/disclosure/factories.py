@@ -20,6 +20,7 @@ class DocumentFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Document
+        skip_postgeneration_save = True
 
     class Params:
         published = factory.Trait(
