@@ -1,0 +1,87 @@
+"""RSS and Atom feeds of the newest public documents: overall, per topic, per organization."""
+
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from disclosure.models import Document, TopicCategory
+from disclosure.search_index import plain_text
+from portal.models import Organization
+
+ITEMS = 20
+
+
+class DocumentFeed(Feed):
+    title = "最新政府信息公开文件"
+    description = "政府信息公开目录中最新发布的文件。"
+
+    def link(self, obj=None):
+        return reverse("disclosure:document-list")
+
+    def documents(self, obj):
+        return Document.objects.published().select_related("organization", "category")
+
+    def items(self, obj=None):
+        return self.documents(obj).newest_first()[:ITEMS]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.summary or plain_text(item.body)[:200]
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.last_published_at
+
+    def item_author_name(self, item):
+        return item.organization.display_name
+
+    def item_categories(self, item):
+        return [item.category.name]
+
+
+class CategoryFeed(DocumentFeed):
+    def get_object(self, request, pk):
+        return get_object_or_404(TopicCategory, pk=pk)
+
+    def title(self, obj):
+        return f"最新公开文件：{obj.name}"
+
+    def link(self, obj):
+        return f"{reverse('disclosure:document-list')}?category={obj.pk}"
+
+    def documents(self, obj):
+        ids = obj.get_descendants(include_self=True).values_list("pk", flat=True)
+        return super().documents(obj).filter(category_id__in=ids)
+
+
+class OrganizationFeed(DocumentFeed):
+    def get_object(self, request, pk):
+        return get_object_or_404(Organization, pk=pk)
+
+    def title(self, obj):
+        return f"最新公开文件：{obj.display_name}"
+
+    def link(self, obj):
+        return f"{reverse('disclosure:document-list')}?org={obj.pk}"
+
+    def documents(self, obj):
+        ids = obj.get_descendants(include_self=True).values_list("pk", flat=True)
+        return super().documents(obj).filter(organization_id__in=ids)
+
+
+class AtomDocumentFeed(DocumentFeed):
+    feed_type = Atom1Feed
+    subtitle = DocumentFeed.description
+
+
+class AtomCategoryFeed(CategoryFeed):
+    feed_type = Atom1Feed
+
+
+class AtomOrganizationFeed(OrganizationFeed):
+    feed_type = Atom1Feed
