@@ -85,13 +85,20 @@ def _sentences() -> list[str]:
 
 
 def generate(
-    count: int, *, seed: int = 2019, organizations: list[str], prefix: str = "渝民"
+    count: int,
+    *,
+    seed: int = 2019,
+    organizations: list[str],
+    series: str = "渝民发",
+    numbers: dict[int, int] | None = None,
 ) -> list[DemoDocument]:
     """``count`` documents spread over the organizations, subjects, genres and years."""
     rng = random.Random(seed)
     sentences = _sentences()
     validities, weights = zip(*VALIDITY_WEIGHTS, strict=True)
-    documents, per_year = [], {}
+    # ``numbers`` carries each year's last 文号 sequence across calls (batches).
+    documents = []
+    per_year = numbers if numbers is not None else {}
     this_year = date.today().year
     for _ in range(count):
         subject, category = rng.choice(SUBJECTS)
@@ -114,7 +121,7 @@ def generate(
         documents.append(
             DemoDocument(
                 title=f"{issuer}关于{subject}{GENRE_SUFFIX[genre]}",
-                document_number=f"{prefix}发〔{year}〕{per_year[year]}号",
+                document_number=f"{series}〔{year}〕{per_year[year]}号",
                 organization=organization,
                 category=category,
                 genre=genre,

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
 from django.http import QueryDict
+from django.utils import timezone
 
 MAX_PARAM_LENGTH = 20
 
@@ -40,11 +41,23 @@ def _clean_int(raw: str | None) -> int | None:
 
 class Facet:
     """One URL parameter. Subclasses define ``parse(raw)`` (the selected value, or None
-    when ``raw`` is missing or meaningless), ``apply(queryset, selected)`` and
-    ``options(queryset, selected)`` (a list of ``Option``)."""
+    when ``raw`` is missing or meaningless), ``apply(queryset, selected)``, ``column``
+    (what ``values()`` reads), ``accepts(key, selected)`` and ``options_from(counts,
+    selected)``. Counts come from the database (``counts``) or from rows already fetched
+    (``FacetedSearch.groups_from_rows``), one facet implementation either way."""
 
     param: str
     label: str
+    column: str
+
+    def key(self, value):
+        return value
+
+    def counts(self, queryset) -> dict:
+        return dict(queryset.order_by().values_list(self.column).annotate(n=Count("pk")))
+
+    def options(self, queryset, selected) -> list[Option]:
+        return self.options_from(self.counts(queryset), selected)
 
     def selected_label(self, selected) -> str:
         return str(selected)
@@ -55,6 +68,7 @@ class ModelFacet(Facet):
 
     def __init__(self, param, label, field_name, rows):
         self.param, self.label, self.field_name = param, label, field_name
+        self.column = f"{field_name}_id"
         self.rows = {row.pk: row for row in rows}
 
     def parse(self, raw):
@@ -64,12 +78,10 @@ class ModelFacet(Facet):
     def apply(self, queryset, selected):
         return queryset.filter(**{f"{self.field_name}_id": selected.pk})
 
-    def _counts(self, queryset) -> dict:
-        column = f"{self.field_name}_id"
-        return dict(queryset.order_by().values_list(column).annotate(n=Count("pk")))
+    def accepts(self, key, selected) -> bool:
+        return key == selected.pk
 
-    def options(self, queryset, selected):
-        counts = self._counts(queryset)
+    def options_from(self, counts, selected):
         return [
             Option(str(pk), str(row), counts.get(pk, 0), row == selected)
             for pk, row in self.rows.items()
@@ -84,6 +96,7 @@ class TreeFacet(ModelFacet):
     def __init__(self, param, label, field_name, nodes, *, node_label=str):
         super().__init__(param, label, field_name, nodes)
         self.node_label = node_label
+        self._subtrees: dict[int, frozenset[int]] = {}
         self.children: dict[int | None, list] = {}
         for node in nodes:  # nodes arrive in tree order
             self.children.setdefault(node.parent_id, []).append(node)
@@ -106,8 +119,12 @@ class TreeFacet(ModelFacet):
     def apply(self, queryset, selected):
         return queryset.filter(**{f"{self.field_name}_id__in": self.descendant_ids(selected)})
 
-    def options(self, queryset, selected):
-        direct = self._counts(queryset)
+    def accepts(self, key, selected) -> bool:
+        if selected.pk not in self._subtrees:
+            self._subtrees[selected.pk] = frozenset(self.descendant_ids(selected))
+        return key in self._subtrees[selected.pk]
+
+    def options_from(self, direct, selected):
         path = set(self.ancestors(selected)) if selected else set()
 
         def build(node) -> Option:
@@ -134,6 +151,7 @@ class TreeFacet(ModelFacet):
 class YearFacet(Facet):
     def __init__(self, param, label, field_name):
         self.param, self.label, self.field_name = param, label, field_name
+        self.column = field_name
 
     def parse(self, raw):
         year = _clean_int(raw)
@@ -142,16 +160,24 @@ class YearFacet(Facet):
     def apply(self, queryset, selected):
         return queryset.filter(**{f"{self.field_name}__year": selected})
 
-    def options(self, queryset, selected):
-        counts = (
+    def key(self, value):
+        return timezone.localtime(value).year if value else None
+
+    def accepts(self, key, selected) -> bool:
+        return key == selected
+
+    def counts(self, queryset) -> dict:
+        return dict(
             queryset.order_by()
             .annotate(facet_year=ExtractYear(self.field_name))
             .values_list("facet_year")
             .annotate(n=Count("pk"))
         )
+
+    def options_from(self, counts, selected):
         options = [
             Option(str(year), f"{year}年", n, year == selected)
-            for year, n in counts
+            for year, n in counts.items()
             if year is not None
         ]
         return sorted(options, key=lambda option: option.value, reverse=True)
@@ -163,6 +189,7 @@ class YearFacet(Facet):
 class ChoiceFacet(Facet):
     def __init__(self, param, label, field_name, choices):
         self.param, self.label, self.field_name = param, label, field_name
+        self.column = field_name
         self.choices = dict(choices)
 
     def parse(self, raw):
@@ -171,8 +198,10 @@ class ChoiceFacet(Facet):
     def apply(self, queryset, selected):
         return queryset.filter(**{self.field_name: selected})
 
-    def options(self, queryset, selected):
-        counts = dict(queryset.order_by().values_list(self.field_name).annotate(n=Count("pk")))
+    def accepts(self, key, selected) -> bool:
+        return key == selected
+
+    def options_from(self, counts, selected):
         return [
             Option(value, label, counts.get(value, 0), value == selected)
             for value, label in self.choices.items()
@@ -228,6 +257,32 @@ class FacetedSearch:
             self._link(facet, options)
             result.append((facet, options))
         return result
+
+    def groups_from_rows(self, rows: list[dict]) -> list[tuple[Facet, list[Option]]]:
+        """``groups`` over rows already fetched (``values()`` of every facet's column):
+        the same counts without a query per facet."""
+        active = [
+            (f, self.selected[f.param]) for f in self.facets if self.selected[f.param] is not None
+        ]
+        keyed = [{f.param: f.key(row[f.column]) for f in self.facets} for row in rows]
+        result = []
+        for facet in self.facets:
+            others = [(f, value) for f, value in active if f is not facet]
+            counts: dict = {}
+            for keys in keyed:
+                if all(f.accepts(keys[f.param], value) for f, value in others):
+                    counts[keys[facet.param]] = counts.get(keys[facet.param], 0) + 1
+            options = facet.options_from(counts, self.selected[facet.param])
+            self._link(facet, options)
+            result.append((facet, options))
+        return result
+
+    def accepts_row(self, row: dict) -> bool:
+        return all(
+            facet.accepts(facet.key(row[facet.column]), self.selected[facet.param])
+            for facet in self.facets
+            if self.selected[facet.param] is not None
+        )
 
     def _link(self, facet, options):
         for option in options:

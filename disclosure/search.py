@@ -1,21 +1,23 @@
 """Answering a search: exact 文号/索引号 lookups, ranked full-text results, facets.
 
 Cost stays flat however common the words: only the newest ``RANK_CAP`` matches are
-ranked (title matches first, then relevance, then newer first), counts stop at
-``COUNT_CAP`` ("超过 1 万条"), and facet counts are taken over the newest ``RANK_CAP``
-matches of the query (exact whenever there are fewer). ``bench/search_speed.py`` has the
+ranked (title matches first, then relevance, then newer first); beyond that the total is
+PostgreSQL's estimate, shown rounded ("约 8 万条"), and facet counts are taken over the
+newest ``RANK_CAP`` matches of the query (exact whenever there are fewer). ``bench/search_speed.py`` has the
 figures.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, F, Q
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -34,7 +36,6 @@ from portal.textsearch import (
 )
 
 RANK_CAP = 1000
-COUNT_CAP = 10_000
 PAGE_SIZE = 20
 SNIPPET_CHARS = 120
 # Title first; the weights rank A (title, 文号) above everything else.
@@ -47,7 +48,8 @@ class SearchOutcome:
     redirect_to: str = ""
     truncated: bool = False
     total: int = 0
-    total_is_capped: bool = False
+    total_is_estimate: bool = False
+    total_label: str = ""
     ranked_is_capped: bool = False
     page_obj: object = None
     facet_groups: list = field(default_factory=list)
@@ -102,14 +104,29 @@ def run_search(params, *, now: datetime) -> SearchOutcome:
 
     text_query = SearchQuery(query, search_type="raw", config="simple")
     matches = SearchEntry.objects.filter(published_at__lte=now, vector=text_query)
-    filtered = facets.filter(matches)
 
-    counted = filtered.order_by().values("pk")[: COUNT_CAP + 1].count()
-    outcome.total_is_capped = counted > COUNT_CAP
-    outcome.total = min(counted, COUNT_CAP)
-    outcome.ranked_is_capped = counted > RANK_CAP
+    # One query fetches the newest matches with every facet's column: the facet counts,
+    # and (without filters) the set to rank, come from these rows.
+    columns = ["pk", *{facet.column for facet in facets.facets}]
+    sample = list(matches.order_by("-published_at", "-pk").values(*columns)[: RANK_CAP + 1])
+    outcome.facets_sampled = len(sample) > RANK_CAP
+    sample = sample[:RANK_CAP]
+    outcome.facet_groups = facets.groups_from_rows(sample)
+    if facets.active():
+        filtered = facets.filter(matches)
+        newest = list(
+            filtered.order_by("-published_at", "-pk").values_list("pk", flat=True)[: RANK_CAP + 1]
+        )
+        many = len(newest) > RANK_CAP
+    else:
+        filtered, newest, many = matches, [row["pk"] for row in sample], outcome.facets_sampled
+    newest = newest[:RANK_CAP]
+    outcome.ranked_is_capped = many
+    outcome.total, outcome.total_is_estimate = (
+        (estimate_count(filtered), True) if many else (len(newest), False)
+    )
+    outcome.total_label = rounded_count(outcome.total) if many else f"{outcome.total} 条"
 
-    newest = list(filtered.order_by("-published_at", "-pk").values_list("pk", flat=True)[:RANK_CAP])
     candidates = SearchEntry.objects.filter(pk__in=newest).select_related(
         "organization", "category"
     )
@@ -126,19 +143,29 @@ def run_search(params, *, now: datetime) -> SearchOutcome:
     paginator = Paginator(ordered, PAGE_SIZE)
     paginator.count = len(newest)  # known already: no COUNT query
     outcome.page_obj = paginator.get_page(params.get("page"))
-
-    # Facet counts: over the newest matches of the query itself, so each facet can still
-    # count under the *other* filters (the usual faceted-search rule).
-    sample = list(
-        matches.order_by("-published_at", "-pk").values_list("pk", flat=True)[: RANK_CAP + 1]
-    )
-    outcome.facets_sampled = len(sample) > RANK_CAP
-    outcome.facet_groups = facets.groups(SearchEntry.objects.filter(pk__in=sample[:RANK_CAP]))
     terms = query_terms(outcome.query)
     for entry in outcome.page_obj.object_list:
         entry.title_html = highlight(entry.title, terms)
         entry.snippet_html = snippet(entry.text, terms)
     return outcome
+
+
+def estimate_count(queryset) -> int:
+    """PostgreSQL's own estimate of how many rows match: counting 80,000 matches of a
+    common word on every request would cost more than the whole rest of the page."""
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    return max(RANK_CAP + 1, int(plan[0]["Plan"]["Plan Rows"]))
+
+
+def rounded_count(count: int) -> str:
+    """ "约 8 万条" rather than a falsely exact estimate."""
+    if count >= 10_000:
+        return f"约 {round(count / 10_000, 1):g} 万条"
+    return f"约 {round(count, -2):,} 条"
 
 
 def _spans(text: str, terms: list[str]) -> list[tuple[int, int]]:

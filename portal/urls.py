@@ -27,7 +27,11 @@ urlpatterns = [
     path("feeds/categories/<int:pk>/", feeds.CategoryFeed(), name="feed-category"),
     path("feeds/categories/<int:pk>/atom/", feeds.AtomCategoryFeed(), name="feed-category-atom"),
     path("feeds/organizations/<int:pk>/", feeds.OrganizationFeed(), name="feed-organization"),
-    path("feeds/organizations/<int:pk>/atom/", feeds.AtomOrganizationFeed(), name="feed-organization-atom"),
+    path(
+        "feeds/organizations/<int:pk>/atom/",
+        feeds.AtomOrganizationFeed(),
+        name="feed-organization-atom",
+    ),
     path("favicon.ico", views.favicon),
     path("disclosure/", include("disclosure.urls")),
     path("admin/", admin.site.urls),

@@ -1,8 +1,8 @@
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
-from django.urls import reverse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe

@@ -6,7 +6,10 @@ import pytest
 
 from tests.browser.conftest import accessibility_violations
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_a_citizen_searches_narrows_and_opens_a_document(page, demo_site):
@@ -34,7 +37,10 @@ def test_a_citizen_searches_narrows_and_opens_a_document(page, demo_site):
 
 def test_a_document_number_typed_with_square_brackets_opens_the_document(page, demo_site):
     page.goto(demo_site + "/search/?q=" + "渝民办[2019]97号")
-    assert page.get_by_role("heading", level=1).inner_text() == "重庆市民政局办公室关于印发2019年政务公开工作方案的通知"
+    assert (
+        page.get_by_role("heading", level=1).inner_text()
+        == "重庆市民政局办公室关于印发2019年政务公开工作方案的通知"
+    )
 
 
 def test_the_search_page_fits_a_phone(phone, demo_site):

@@ -31,7 +31,9 @@ def test_the_atom_feed_carries_the_same_documents(client):
 
 def test_a_topic_feed_includes_its_sub_topics_only(client):
     civil = TopicCategory.objects.get(name="民政、扶贫、救灾", parent=None)
-    DocumentFactory(title="福利", category=TopicCategory.objects.get(name="社会福利"), published=True)
+    DocumentFactory(
+        title="福利", category=TopicCategory.objects.get(name="社会福利"), published=True
+    )
     DocumentFactory(title="教育", category=TopicCategory.objects.get(name="教育"), published=True)
     assert rss_titles(client.get(reverse("feed-category", args=[civil.pk]))) == ["福利"]
 
@@ -64,7 +66,9 @@ def test_robots_txt_names_the_sitemap_and_keeps_crawlers_out_of_admin_and_search
 
 
 def test_a_document_page_carries_the_government_site_meta_tags(client):
-    document = DocumentFactory(title="关于低保的通知", keywords="低保", summary="内容概述", published=True)
+    document = DocumentFactory(
+        title="关于低保的通知", keywords="低保", summary="内容概述", published=True
+    )
     html = client.get(document.get_absolute_url()).content.decode()
     for name, value in [
         ("SiteName", "重庆市民政局"),

@@ -45,8 +45,12 @@ def test_the_body_summary_and_attachment_text_are_searched():
     from disclosure.models import Attachment
     from disclosure.search_index import index_document
 
-    attachment = Attachment.objects.create(document=with_attachment, is_live=True, file=SimpleUploadedFile("a.pdf", b"%PDF-1.4"))
-    Attachment.objects.filter(pk=attachment.pk).update(text="临时救助标准附表")  # as extracted from a real PDF
+    attachment = Attachment.objects.create(
+        document=with_attachment, is_live=True, file=SimpleUploadedFile("a.pdf", b"%PDF-1.4")
+    )
+    Attachment.objects.filter(pk=attachment.pk).update(
+        text="临时救助标准附表"
+    )  # as extracted from a real PDF
 
     index_document(with_attachment)
     assert titles(search(q="救助供养")) == ["甲"]
@@ -60,7 +64,18 @@ def test_traditional_script_finds_simplified_documents_and_the_reverse():
     assert titles(search(q="政务公开")) == ["民政部政務公開工作要點"]
 
 
-@pytest.mark.parametrize("typed", ["渝民办〔2019〕97号", "渝民办[2019]97号", "渝民办(2019)97号", "渝民办（2019）97号", "渝民办﹝2019﹞97号", "渝民办［2019］97号", " 渝民办 〔2019〕 97号 "])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "渝民办〔2019〕97号",
+        "渝民办[2019]97号",
+        "渝民办(2019)97号",
+        "渝民办（2019）97号",
+        "渝民办﹝2019﹞97号",
+        "渝民办［2019］97号",
+        " 渝民办 〔2019〕 97号 ",
+    ],
+)
 def test_a_document_number_in_any_bracket_style_goes_straight_to_the_document(typed):
     document = DocumentFactory(document_number="渝民办〔2019〕97号", published=True)
     response = search(q=typed)
@@ -80,15 +95,23 @@ def test_a_draft_is_never_found_even_by_its_number():
 
 
 def test_title_matches_come_first_then_relevance_then_newer():
-    DocumentFactory(title="一般通知", body="<p>提到低保一次</p>", written_on=date(2025, 1, 1), published=True)
+    DocumentFactory(
+        title="一般通知", body="<p>提到低保一次</p>", written_on=date(2025, 1, 1), published=True
+    )
     DocumentFactory(title="关于低保的旧通知", written_on=date(2020, 1, 1), published=True)
     DocumentFactory(title="关于低保的新通知", written_on=date(2024, 1, 1), published=True)
     assert titles(search(q="低保")) == ["关于低保的新通知", "关于低保的旧通知", "一般通知"]
-    assert titles(search(q="低保", sort="newest")) == ["一般通知", "关于低保的新通知", "关于低保的旧通知"]
+    assert titles(search(q="低保", sort="newest")) == [
+        "一般通知",
+        "关于低保的新通知",
+        "关于低保的旧通知",
+    ]
 
 
 def test_matches_are_highlighted_in_title_and_snippet():
-    DocumentFactory(title="城乡低保<b>标准</b>", body="<p>本市城乡低保标准提高。</p>", published=True)
+    DocumentFactory(
+        title="城乡低保<b>标准</b>", body="<p>本市城乡低保标准提高。</p>", published=True
+    )
     html = search(q="低保").content.decode()
     assert "城乡<mark>低保</mark>&lt;b&gt;标准" in html
     assert "本市城乡<mark>低保</mark>标准提高" in html
@@ -99,7 +122,9 @@ def test_facet_counts_match_hand_counts_and_combine_with_the_query():
     poverty = TopicCategory.objects.get(name="扶贫")
     opinion = Genre.objects.get(name="意见")
     DocumentFactory.create_batch(3, title="低保通知", category=welfare, published=True)
-    DocumentFactory.create_batch(2, title="低保意见", category=poverty, genre=opinion, published=True)
+    DocumentFactory.create_batch(
+        2, title="低保意见", category=poverty, genre=opinion, published=True
+    )
     DocumentFactory(title="养老通知", category=welfare, published=True)
     response = search(q="低保")
     groups = {facet.param: options for facet, options in response.context["search"].facet_groups}
@@ -113,7 +138,9 @@ def test_facet_counts_match_hand_counts_and_combine_with_the_query():
 
 
 def test_publishing_and_withdrawing_update_the_index_at_once(agency):
-    document = workflow.item_save(DocumentFactory.build(organization=agency.bureau, title="临时救助通知"), by=agency.clerk)
+    document = workflow.item_save(
+        DocumentFactory.build(organization=agency.bureau, title="临时救助通知"), by=agency.clerk
+    )
     workflow.perform(document, step="submit", by=agency.clerk)
     workflow.perform(document, step="approve", by=agency.reviewer, note="同意")
     assert titles(search(q="临时救助")) == []
@@ -130,7 +157,18 @@ def test_publishing_and_withdrawing_update_the_index_at_once(agency):
 
 @pytest.mark.parametrize(
     "query",
-    ["& | ! : * ( ) '", "\"低保\"", "低保\x00", "低保 " * 5000, "😀😀", "𠀀𠀁", "'); DROP TABLE x; --", "a:*", "!!!", "   "],
+    [
+        "& | ! : * ( ) '",
+        '"低保"',
+        "低保\x00",
+        "低保 " * 5000,
+        "😀😀",
+        "𠀀𠀁",
+        "'); DROP TABLE x; --",
+        "a:*",
+        "!!!",
+        "   ",
+    ],
 )
 def test_hostile_queries_never_raise(query):
     DocumentFactory(title="低保通知", published=True)
@@ -150,7 +188,9 @@ def test_empty_and_fruitless_searches_offer_help_and_popular_searches():
     search(q="低保")
     empty = search(q="").content.decode()
     assert "请输入要查找的内容" in empty and "近 30 天热门检索" in empty and ">低保<" in empty
-    none = search(q="火星基地", category=TopicCategory.objects.get(name="社会福利").pk).content.decode()
+    none = search(
+        q="火星基地", category=TopicCategory.objects.get(name="社会福利").pk
+    ).content.decode()
     assert "没有找到" in none and "去掉筛选条件" in none
 
 
@@ -165,12 +205,25 @@ def test_personal_numbers_are_never_kept_as_popular_searches():
 
 def test_the_search_page_query_count_does_not_grow(django_assert_num_queries):
     DocumentFactory.create_batch(3, title="低保通知", published=True)
-    # vocabularies 3, count 1, newest 1, page 1, facet sample 1, facets 6, popular-term upsert 1
-    with django_assert_num_queries(14):
+    # vocabularies 3, newest matches with facet columns 1, ranked page 1, popular-term upsert 1
+    with django_assert_num_queries(6):
         search(q="低保")
     DocumentFactory.create_batch(30, title="低保通知", published=True)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(6):
         search(q="低保")
+    with django_assert_num_queries(7):  # a filter adds the filtered newest matches
+        search(q="低保", year="2024")
+
+
+def test_beyond_the_ranking_cap_the_total_is_an_honest_estimate(monkeypatch):
+    from disclosure import search as search_module
+
+    monkeypatch.setattr(search_module, "RANK_CAP", 5)
+    DocumentFactory.create_batch(8, title="低保通知", published=True)
+    outcome = search(q="低保").context["search"]
+    assert outcome.total_is_estimate and outcome.ranked_is_capped and outcome.total >= 6
+    assert outcome.total_label.startswith("约")
+    assert len(outcome.page_obj.object_list) == 5
 
 
 def test_the_text_of_a_word_attachment_is_searched(agency):
@@ -185,8 +238,12 @@ def test_the_text_of_a_word_attachment_is_searched(agency):
     word = docx.Document()
     word.add_paragraph("附件：最低生活保障金发放明细")
     word.save(buffer)
-    document = DocumentFactory(title="附件测试", organization=agency.bureau, owner_organization=agency.office)
-    Attachment.objects.create(document=document, file=SimpleUploadedFile("明细.docx", buffer.getvalue()))
+    document = DocumentFactory(
+        title="附件测试", organization=agency.bureau, owner_organization=agency.office
+    )
+    Attachment.objects.create(
+        document=document, file=SimpleUploadedFile("明细.docx", buffer.getvalue())
+    )
     workflow.item_save(document, by=agency.clerk)
     workflow.perform(document, step="submit", by=agency.clerk)
     workflow.perform(document, step="approve", by=agency.reviewer, note="同意")
