@@ -159,6 +159,11 @@ class Document(Publishable, TimeStampedModel):
             models.Index(fields=["organization", "is_live"], name="disclosure_doc_org_live"),
             models.Index(fields=["category", "is_live"], name="disclosure_doc_cat_live"),
             models.Index(fields=["status", "owner_organization"], name="disclosure_doc_queue"),
+            # Matching imported rows: by 发文字号 or 标题 within an organization.
+            models.Index(
+                fields=["organization", "document_number"], name="disclosure_doc_org_number"
+            ),
+            models.Index(fields=["organization", "title"], name="disclosure_doc_org_title"),
         ]
         constraints = [
             models.CheckConstraint(

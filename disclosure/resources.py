@@ -255,11 +255,29 @@ class DocumentResource(resources.ModelResource):
         org_ids = {
             organizations[_text(n)].pk for n in dataset["发布机构"] if _text(n) in organizations
         }
-        index_numbers = [_text(n) for n in dataset["索引号"]] if "索引号" in dataset.headers else []
+
+        def column(header, field):
+            """The column's values as the widget reads them (apostrophes undone)."""
+            if header not in dataset.headers:
+                return []
+            widget, values = self.fields[field].widget, []
+            for value in dataset[header]:
+                try:
+                    values.append(widget.clean(value))
+                except ValueError:
+                    continue  # reported as that row's error
+            return [value for value in values if value]
+
+        index_numbers = column("索引号", "index_number")
+        numbers = column("发文字号", "document_number")
+        titles = column("标题", "title")
         keys = {}
-        # Locked until the import's transaction ends: no step can slip in between.
+        # Only what the file's own keys can reach (not every document of the named
+        # organizations), locked until the import's transaction ends.
         candidates = Document.objects.filter(
-            Q(organization_id__in=org_ids) | Q(index_number__in=[n for n in index_numbers if n])
+            Q(index_number__in=index_numbers)
+            | Q(organization_id__in=org_ids, document_number__in=numbers)
+            | Q(organization_id__in=org_ids, title__in=titles)
         ).select_for_update()
         for document in candidates:
             keys[("索引号", document.index_number)] = document
