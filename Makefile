@@ -93,4 +93,4 @@ clean: stop-db
 
 # Performance figures in a separate benchmark database; writes bench/results.md.
 bench: install .env
-	$(PY) manage.py bench
+	$(PY) manage.py bench $(BENCH_ARGS)
