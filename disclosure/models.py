@@ -350,7 +350,6 @@ class SearchEntry(models.Model):
     object_id = models.PositiveBigIntegerField()
     title = models.CharField("标题", max_length=300)
     url = models.CharField(max_length=200)
-    text = models.TextField("正文摘录", blank=True, default="")
     published_at = models.DateTimeField("发布日期")
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     category = models.ForeignKey(

@@ -25,6 +25,7 @@ from django.utils.safestring import mark_safe
 from disclosure.catalogue import catalogue_facets
 from disclosure.facets import ChoiceFacet
 from disclosure.models import Document, SearchEntry
+from disclosure.search_index import snippet_sources
 from portal.textsearch import (
     MAX_QUERY_CHARS,
     canonical_document_number,
@@ -144,9 +145,10 @@ def run_search(params, *, now: datetime) -> SearchOutcome:
     paginator.count = len(newest)  # known already: no COUNT query
     outcome.page_obj = paginator.get_page(params.get("page"))
     terms = query_terms(outcome.query)
+    texts = snippet_sources(outcome.page_obj.object_list)
     for entry in outcome.page_obj.object_list:
         entry.title_html = highlight(entry.title, terms)
-        entry.snippet_html = snippet(entry.text, terms)
+        entry.snippet_html = snippet(texts.get((entry.kind, entry.object_id), ""), terms)
     return outcome
 
 

@@ -9,8 +9,6 @@ from django.utils.html import strip_tags
 from disclosure.models import Attachment, Document, SearchEntry
 from portal.textsearch import canonical_document_number, tsvector_literal
 
-MAX_STORED_TEXT = 20_000  # for snippets; the vector covers the whole text
-
 
 def plain_text(html: str) -> str:
     return strip_tags((html or "").replace("</p>", "</p>\n").replace("<br>", "\n")).strip()
@@ -26,7 +24,6 @@ def entry_for(document: Document, attachment_text: str = "") -> SearchEntry:
         object_id=document.pk,
         title=document.title,
         url=document.get_absolute_url(),
-        text=(document.summary + "\n" + body).strip()[:MAX_STORED_TEXT],
         published_at=document.published_at,
         organization_id=document.organization_id,
         category_id=document.category_id,
@@ -35,6 +32,17 @@ def entry_for(document: Document, attachment_text: str = "") -> SearchEntry:
         document_number=canonical_document_number(document.document_number),
         vector=tsvector_literal(title=f"{document.title} {document.document_number}", rest=rest),
     )
+
+
+def snippet_sources(entries) -> dict[tuple[str, int], str]:
+    """The plain text each shown result's snippet is cut from, read for the page's rows
+    only: the index table stays narrow, which is what keeps scans over it fast."""
+    document_ids = [e.object_id for e in entries if e.kind == SearchEntry.Kind.DOCUMENT]
+    rows = Document.objects.filter(pk__in=document_ids).values_list("pk", "summary", "body")
+    return {
+        (SearchEntry.Kind.DOCUMENT, pk): f"{summary}\n{plain_text(body)}".strip()
+        for pk, summary, body in rows
+    }
 
 
 def _attachment_texts(document_ids) -> dict[int, str]:
