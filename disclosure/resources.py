@@ -256,55 +256,68 @@ class DocumentResource(resources.ModelResource):
             organizations[_text(n)].pk for n in dataset["发布机构"] if _text(n) in organizations
         }
 
-        def column(header, field):
-            """The column's values as the widget reads them (apostrophes undone)."""
-            if header not in dataset.headers:
-                return []
-            widget, values = self.fields[field].widget, []
-            for value in dataset[header]:
-                try:
-                    values.append(widget.clean(value))
-                except ValueError:
-                    continue  # reported as that row's error
-            return [value for value in values if value]
-
-        index_numbers = column("索引号", "index_number")
-        numbers = column("发文字号", "document_number")
-        titles = column("标题", "title")
+        index_numbers, numbers, titles = [], [], []
+        for row in dataset.dict:
+            try:
+                index_number = self.fields["index_number"].widget.clean(row.get("索引号"))
+                number = self.fields["document_number"].widget.clean(row.get("发文字号"))
+                title = self.fields["title"].widget.clean(row.get("标题"))
+            except ValueError:
+                continue  # reported as that row's error
+            if index_number:
+                index_numbers.append(index_number)
+            elif number:
+                numbers.append(number)
+            else:
+                titles.append(title)  # 标题 matters only without 索引号 and 发文字号
         keys = {}
         # Only what the file's own keys can reach (not every document of the named
-        # organizations), locked until the import's transaction ends.
+        # organizations), read as plain tuples; the documents rows actually match are
+        # loaded, and locked until the import's transaction ends, in ``get_instance``.
         candidates = Document.objects.filter(
             Q(index_number__in=index_numbers)
             | Q(organization_id__in=org_ids, document_number__in=numbers)
             | Q(organization_id__in=org_ids, title__in=titles)
-        ).select_for_update()
-        for document in candidates:
-            keys[("索引号", document.index_number)] = document
-            if document.document_number:
-                keys[("文号", document.organization_id, document.document_number)] = document
-            if document.published_at:
-                day = timezone.localtime(document.published_at).date()
-                keys[("标题", document.organization_id, document.title, day)] = document
+        ).values_list(
+            "pk", "index_number", "organization_id", "document_number", "title", "published_at"
+        )
+        for pk, index_number, organization_id, number, title, published_at in candidates:
+            keys[("索引号", index_number)] = pk
+            if number:
+                keys[("文号", organization_id, number)] = pk
+            if published_at:
+                keys[("标题", organization_id, title, timezone.localtime(published_at).date())] = pk
+        self._matched = self._lock_matched(dataset, keys)
         return keys
 
+    def _lock_matched(self, dataset, keys) -> dict:
+        """The documents the rows match, loaded in one query and row-locked."""
+        pks = {pk for pk in (self._key_of(row, keys) for row in dataset.dict) if pk}
+        return Document.objects.select_for_update().in_bulk(pks)
+
     def get_instance(self, instance_loader, row):
-        index_number = _text(row.get("索引号"))
-        if index_number:
-            return self._existing.get(("索引号", index_number))
-        organization = self.fields["organization"].widget.names.get(_text(row.get("发布机构")))
-        if organization is None:
-            return None
-        number = _text(row.get("发文字号"))
-        if number:
-            return self._existing.get(("文号", organization.pk, number))
+        pk = self._key_of(row, self._existing)
+        return self._matched.get(pk) if pk else None
+
+    def _key_of(self, row, keys) -> int | None:
+        """The pk of the document a row matches: by 索引号; else 发布机构 + 发文字号; else
+        发布机构 + 标题 + 发布日期."""
         try:
+            index_number = self.fields["index_number"].widget.clean(row.get("索引号"))
+            if index_number:
+                return keys.get(("索引号", index_number))
+            organization = self.fields["organization"].widget.names.get(_text(row.get("发布机构")))
+            if organization is None:
+                return None
+            number = self.fields["document_number"].widget.clean(row.get("发文字号"))
+            if number:
+                return keys.get(("文号", organization.pk, number))
             published = self.fields["published_at"].widget.clean(row.get("发布日期"))
             title = self.fields["title"].widget.clean(row.get("标题"))
         except ValueError:
             return None  # reported as the row's own error
         day = timezone.localtime(published).date() if published else None
-        return self._existing.get(("标题", organization.pk, title, day))
+        return keys.get(("标题", organization.pk, title, day))
 
     def import_instance(self, instance, row, **kwargs):
         is_new = instance.pk is None

@@ -66,13 +66,11 @@ def tsvector_literal(*, title: str, rest: str) -> str:
     positions: dict[str, list[int]] = {}
     for position, token in enumerate(tokens(normalise(title)), start=1):
         positions.setdefault(token, []).append(min(position, MAX_POSITION))
-    lexemes = {token: ",".join(f"{p}A" for p in spots[:64]) for token, spots in positions.items()}
-    for token in set(tokens(normalise(rest))):
-        lexemes.setdefault(token, "")
-    return " ".join(
-        f"{_quote(token)}:{spots}" if spots else _quote(token)
-        for token, spots in sorted(lexemes.items())
-    )
+    # Tokens are CJK bigrams or [a-z0-9]+ words: nothing to escape; PostgreSQL sorts
+    # and deduplicates the lexemes itself.
+    titled = [f"'{t}':" + ",".join(f"{p}A" for p in spots[:64]) for t, spots in positions.items()]
+    bare = [f"'{t}'" for t in set(tokens(normalise(rest))).difference(positions)]
+    return " ".join(titled + bare)
 
 
 def query_terms(query: str) -> list[str]:
