@@ -7,6 +7,11 @@ class DisclosureConfig(AppConfig):
     verbose_name = "政府信息公开"
 
     def ready(self):
+        from disclosure import signals  # noqa: F401 - connects the cache receivers
+
+        self._check_index_number_format()
+
+    def _check_index_number_format(self):
         from django.conf import settings
         from django.core.exceptions import ImproperlyConfigured
 

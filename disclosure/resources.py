@@ -29,6 +29,7 @@ from import_export import fields, resources, widgets
 from disclosure.index_numbers import allocate_index_numbers, index_codes
 from disclosure.models import Attachment, Document, Genre, TopicCategory
 from disclosure.search_index import index_documents
+from portal import publication
 from portal.models import Organization, Revision, Status, WorkflowEvent
 from portal.richtext import sanitize_html, to_html
 from portal.scopes import ALL, acting_scope, agency_organizations
@@ -456,6 +457,7 @@ class DocumentResource(resources.ModelResource):
             Attachment.objects.filter(document_id__in=migrated, remove_on_publish=True).delete()
             Attachment.objects.filter(document_id__in=migrated).update(is_live=True)
             index_documents(migrated)
+            publication.bump()
         if by is None:
             return  # a command run without a user: the rows carry no actor to record
         events = []

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_safe
 
 from disclosure.catalogue import catalogue_facets
 from disclosure.models import DEFAULT_EMPTY_NOTE, Attachment, ColumnPage, DisclosureGuide, Document
+from portal.publication import cached_page
 
 
 def _column_page(slug: str) -> ColumnPage | None:
@@ -16,6 +17,10 @@ def _column_page(slug: str) -> ColumnPage | None:
 @require_safe
 def document_list(request):
     """法定主动公开内容: the catalogue, filtered by facets in the URL, newest first."""
+    return cached_page(request, lambda: _document_list(request))
+
+
+def _document_list(request):
     facets = catalogue_facets(request.GET)
     published = Document.objects.published()
     page = Paginator(
@@ -47,6 +52,10 @@ def document_list(request):
 
 @require_safe
 def document_detail(request, pk):
+    return cached_page(request, lambda: _document_detail(request, pk))
+
+
+def _document_detail(request, pk):
     document = (
         Document.objects.published()
         .select_related("organization", "category__parent", "genre", "superseded_by")
@@ -87,6 +96,10 @@ def attachment_download(request, pk):
 
 @require_safe
 def disclosure_guide(request):
+    return cached_page(request, lambda: _disclosure_guide(request))
+
+
+def _disclosure_guide(request):
     guide = (
         DisclosureGuide.objects.select_related("organization")
         .order_by("organization__tree_id", "organization__lft")
@@ -102,6 +115,10 @@ def disclosure_guide(request):
 
 @require_safe
 def column_page(request, slug):
+    return cached_page(request, lambda: _column_page_view(request, slug))
+
+
+def _column_page_view(request, slug):
     column = get_object_or_404(
         ColumnPage.objects.exclude(slug__in=["catalogue", "guide"]), slug=slug
     )

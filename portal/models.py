@@ -305,3 +305,19 @@ class Revision(models.Model):
 
     def __str__(self):
         return f"{self.content_type} #{self.object_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class PublicationState(models.Model):
+    """One row: a counter that every change to what the public sees increments (page
+    caches key on it), and when the next scheduled item goes live (the counter moves
+    then too, without anyone writing)."""
+
+    version = models.PositiveBigIntegerField(default=1)
+    next_change_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "公开内容版本"
+        verbose_name_plural = "公开内容版本"
+
+    def __str__(self):
+        return f"v{self.version}"

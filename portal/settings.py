@@ -195,6 +195,23 @@ CONTENT_SECURITY_POLICY = (
 )
 CONTENT_SECURITY_POLICY_ADMIN = CONTENT_SECURITY_POLICY + "; style-src 'self' 'unsafe-inline'"
 
+# Public pages are cached per worker process and keyed on the publication counter
+# (portal/publication.py), so no shared cache server is needed; CACHE_REDIS_URL switches to
+# one shared Redis when memory per worker matters more than a network hop.
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env("CACHE_REDIS_URL"),
+        }
+        if env("CACHE_REDIS_URL")
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_ENTRIES", 2000)},
+        }
+    )
+}
+
 # The 索引号 pattern (国办秘函〔2009〕6号): formats vary by locality, so it is configurable.
 INDEX_NUMBER_FORMAT = env("INDEX_NUMBER_FORMAT", "{code}/{year}-{sequence:05d}")
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 50 * 1024 * 1024)

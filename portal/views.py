@@ -11,10 +11,15 @@ from disclosure.facets import TreeFacet
 from disclosure.models import Document, TopicCategory
 from disclosure.search import run_search
 from disclosure.search_terms import popular_search_terms, record_search_term
+from portal.publication import cached_page
 
 
 @require_safe
 def home(request):
+    return cached_page(request, lambda: _home(request))
+
+
+def _home(request):
     published = Document.objects.published()
     category_facet = TreeFacet(
         "category", "主题分类", "category", list(TopicCategory.objects.all())
@@ -33,21 +38,28 @@ def home(request):
 def search(request):
     """/search/?q=: documents (and, as they land, interpretations and mailbox replies)."""
     now = timezone.now()
+    response = cached_page(request, lambda: _search(request, now))
+    if response.get("X-Search-Found") == "1":
+        record_search_term(request.GET.get("q", ""), today=timezone.localdate(now))
+    return response
+
+
+def _search(request, now):
     outcome = run_search(request.GET, now=now)
     if outcome.redirect_to:
         return redirect(outcome.redirect_to)
-    if outcome.total:
-        record_search_term(outcome.query, today=timezone.localdate(now))
     popular = [] if outcome.total else popular_search_terms(today=timezone.localdate(now))
     page = outcome.page_obj
     page_range = (
         page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1) if page else []
     )
-    return render(
+    response = render(
         request,
         "portal/search.html",
         {"search": outcome, "popular_terms": popular, "page_range": page_range},
     )
+    response["X-Search-Found"] = "1" if outcome.total else "0"
+    return response
 
 
 @require_safe

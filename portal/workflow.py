@@ -26,6 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
 
+from portal import publication
 from portal.models import Publishable, Revision, Status, WorkflowEvent
 from portal.scopes import acting_scope, in_scope
 
@@ -128,6 +129,8 @@ def perform(
         item.status = spec.target
         item.save()
         record(item, action=spec.action, from_status=from_status, by=by, at=now, note=note)
+        if spec.publishing:
+            publication.bump(now)  # after the save: a scheduled time must already be stored
     return item
 
 
@@ -195,6 +198,7 @@ def item_migrate_published(item: Publishable, *, by, now: datetime | None = None
         at=now,
         note="从原目录迁移，保留原发布日期",
     )
+    publication.bump(now)
     return item
 
 

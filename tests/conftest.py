@@ -11,6 +11,10 @@ def _test_settings(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.MEDIA_ROOT = tmp_path / "uploads"
+    # Page caches live in process memory; a rolled-back test must not leave pages behind.
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 from tests.portal.roles import agency  # noqa: E402,F401  (fixture shared by app tests)

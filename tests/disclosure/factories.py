@@ -37,8 +37,10 @@ class DocumentFactory(factory.django.DjangoModelFactory):
         """A live document is in the search index, as publishing would have put it."""
         if create and document.is_live:
             from disclosure.search_index import index_document
+            from portal import publication
 
             index_document(document)
+            publication.bump()
 
     organization = factory.SubFactory(OrganizationFactory)
     category = factory.LazyFunction(lambda: TopicCategory.objects.get(name="社会福利"))

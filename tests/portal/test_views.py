@@ -20,10 +20,10 @@ def test_the_home_page_lists_the_latest_documents_and_topic_entrances(client):
 
 def test_the_home_page_query_count_does_not_grow(client, django_assert_num_queries):
     DocumentFactory.create_batch(3, published=True)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         client.get(reverse("home"))
     DocumentFactory.create_batch(15, published=True)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         client.get(reverse("home"))
 
 

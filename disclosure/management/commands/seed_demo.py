@@ -18,6 +18,7 @@ from disclosure import demo
 from disclosure.index_numbers import allocate_index_numbers, index_codes
 from disclosure.models import Document, Genre, TopicCategory
 from disclosure.search_index import index_documents
+from portal import publication
 from portal.models import Organization, Status
 from portal.richtext import plain_text_to_html
 
@@ -61,6 +62,7 @@ class Command(BaseCommand):
                     row.index_number = number
                 Document.objects.bulk_create(rows, batch_size=BATCH)
                 index_documents([row.pk for row in rows], batch_size=BATCH)
+                publication.bump()
             created += count
             self.stdout.write(f"\r已生成 {created}/{documents}", ending="")
         elapsed = time.perf_counter() - started

@@ -1,0 +1,70 @@
+"""Public pages are cached until anything the public sees changes."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from disclosure.models import ColumnPage, Document
+from portal import workflow
+from portal.models import PublicationState
+from tests.disclosure.factories import DocumentFactory
+
+pytestmark = pytest.mark.django_db
+CATALOGUE = reverse("disclosure:document-list")
+
+
+def test_a_repeated_anonymous_request_costs_one_query(client, django_assert_num_queries):
+    DocumentFactory(published=True)
+    assert client.get(CATALOGUE)["X-Page-Cache"] == "miss"
+    with django_assert_num_queries(1):
+        response = client.get(CATALOGUE)
+    assert response["X-Page-Cache"] == "hit" and response.status_code == 200
+
+
+def test_publishing_makes_the_new_document_visible_at_once(agency, client):
+    client.get(CATALOGUE)
+    document = workflow.item_save(
+        DocumentFactory.build(organization=agency.bureau, title="刚发布的通知"), by=agency.clerk
+    )
+    workflow.perform(document, step="submit", by=agency.clerk)
+    workflow.perform(document, step="approve", by=agency.reviewer, note="同意")
+    assert "刚发布的通知" not in client.get(CATALOGUE).content.decode()
+    workflow.perform(document, step="publish", by=agency.publisher)
+    assert "刚发布的通知" in client.get(CATALOGUE).content.decode()
+    workflow.perform(document, step="withdraw", by=agency.publisher, note="撤回")
+    assert "刚发布的通知" not in client.get(CATALOGUE).content.decode()
+    assert client.get(document.get_absolute_url()).status_code == 410
+
+
+def test_a_scheduled_document_appears_when_its_time_comes(agency, client):
+    document = workflow.item_save(
+        DocumentFactory.build(organization=agency.bureau, title="定时发布的通知"), by=agency.clerk
+    )
+    workflow.perform(document, step="submit", by=agency.clerk)
+    workflow.perform(document, step="approve", by=agency.reviewer, note="同意")
+    at = timezone.now() + timedelta(hours=1)
+    workflow.perform(document, step="publish", by=agency.publisher, publish_at=at)
+    assert PublicationState.objects.get().next_change_at == at
+    assert "定时发布的通知" not in client.get(CATALOGUE).content.decode()
+    # An hour passes: the document's time and the counter's next change are now behind us.
+    past = timezone.now() - timedelta(seconds=1)
+    Document.objects.filter(pk=document.pk).update(published_at=past)
+    PublicationState.objects.update(next_change_at=past)
+    assert "定时发布的通知" in client.get(CATALOGUE).content.decode()
+
+
+def test_editing_a_column_refreshes_its_page(client):
+    url = reverse("disclosure:column-page", kwargs={"slug": "rules"})
+    client.get(url)
+    rules = ColumnPage.objects.get(slug="rules")
+    rules.body = "<p>新的制度</p>"
+    rules.save()
+    assert "新的制度" in client.get(url).content.decode()
+
+
+def test_staff_always_see_fresh_pages(client, admin_user):
+    client.force_login(admin_user)
+    client.get(CATALOGUE)
+    assert "X-Page-Cache" not in client.get(CATALOGUE)
