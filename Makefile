@@ -10,7 +10,7 @@ PORT ?= 8000
 export PORT
 
 .DEFAULT_GOAL := help
-.PHONY: help run test bench setup install db stop-db migrate demo static chromium lint clean
+.PHONY: help run test bench wrk setup install db stop-db migrate demo static chromium lint clean
 
 help:
 	@echo "make run    搭建环境并启动演示站点 (http://127.0.0.1:$(PORT)/)"
@@ -92,5 +92,14 @@ clean: stop-db
 	rm -rf var $(VENV)
 
 # Performance figures in a separate benchmark database; writes bench/results.md.
-bench: install .env
+bench: install .env wrk
 	$(PY) manage.py bench $(BENCH_ARGS)
+
+# The load generator `make bench` drives gunicorn with, from Debian's packages.
+wrk:
+	@if command -v wrk >/dev/null; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; \
+	else \
+	  echo "make bench 需要 wrk，请先运行：sudo apt-get install -y wrk"; exit 1; \
+	fi

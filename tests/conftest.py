@@ -11,6 +11,7 @@ def _test_settings(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.MEDIA_ROOT = tmp_path / "uploads"
+    settings.PAGE_CACHE_VERSION_SECONDS = 0  # every request re-reads the counter
     # Page caches live in process memory; a rolled-back test must not leave pages behind.
     from django.core.cache import cache
 

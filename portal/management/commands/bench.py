@@ -37,11 +37,13 @@ class Command(BaseCommand):
         connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
         try:
             from bench.import_speed import measure_import
-            from bench.search_speed import measure_search
+            from bench.search_speed import measure_search, query_mix
+            from bench.throughput import measure_throughput
 
             rows = self._seed(documents)
             rows += measure_import(import_rows)
             rows += measure_search(documents + import_rows)
+            rows += measure_throughput(query_mix())
         finally:
             connection.creation.destroy_test_db(old_name, verbosity=0)
         table = self._table(rows)
