@@ -3,10 +3,18 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from disclosure.catalogue import catalogue_facets
-from disclosure.models import DEFAULT_EMPTY_NOTE, Attachment, ColumnPage, DisclosureGuide, Document
+from disclosure.models import (
+    DEFAULT_EMPTY_NOTE,
+    Attachment,
+    ColumnPage,
+    DisclosureGuide,
+    Document,
+    SearchEntry,
+)
 from portal.publication import cached_page
 
 
@@ -22,10 +30,18 @@ def document_list(request):
 
 def _document_list(request):
     facets = catalogue_facets(request.GET)
-    published = Document.objects.published()
+    # Filtering, counting and paging run on the narrow search-index rows (one per public
+    # document, kept in step with every publication); only the page's 20 documents are
+    # read from the wide document table.
+    published = SearchEntry.objects.filter(
+        kind=SearchEntry.Kind.DOCUMENT, published_at__lte=timezone.now()
+    )
     page = Paginator(
-        facets.filter(published).for_listing().newest_first(), settings.CATALOGUE_PAGE_SIZE
+        facets.filter(published).order_by("-published_at", "-id").values_list("object_id", flat=True),
+        settings.CATALOGUE_PAGE_SIZE,
     ).get_page(request.GET.get("page"))
+    documents = Document.objects.for_listing().in_bulk(list(page.object_list))
+    page.object_list = [documents[pk] for pk in page.object_list if pk in documents]
     column = _column_page("catalogue")
     category = facets.selected["category"]
     # A topic's own note explains why the topic is empty, not why a filter combination is.

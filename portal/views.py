@@ -8,7 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from disclosure.facets import TreeFacet
-from disclosure.models import Document, TopicCategory
+from disclosure.models import Document, SearchEntry, TopicCategory
 from disclosure.search import run_search
 from disclosure.search_terms import popular_search_terms, record_search_term
 from portal.publication import cached_page
@@ -21,6 +21,10 @@ def home(request):
 
 def _home(request):
     published = Document.objects.published()
+    # Topic counts come from the narrow search-index rows, one per public document.
+    entries = SearchEntry.objects.filter(
+        kind=SearchEntry.Kind.DOCUMENT, published_at__lte=timezone.now()
+    )
     category_facet = TreeFacet(
         "category", "主题分类", "category", list(TopicCategory.objects.all())
     )
@@ -29,7 +33,7 @@ def _home(request):
         "portal/home.html",
         {
             "latest_documents": published.for_listing().newest_first()[:10],
-            "categories": category_facet.options(published, None),
+            "categories": category_facet.options(entries, None),
         },
     )
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from disclosure.models import ColumnPage, Document
+from disclosure.models import ColumnPage, Document, SearchEntry
 from portal import workflow
 from portal.models import PublicationState
 from tests.disclosure.factories import DocumentFactory
@@ -51,6 +51,7 @@ def test_a_scheduled_document_appears_when_its_time_comes(agency, client):
     # An hour passes: the document's time and the counter's next change are now behind us.
     past = timezone.now() - timedelta(seconds=1)
     Document.objects.filter(pk=document.pk).update(published_at=past)
+    SearchEntry.objects.filter(object_id=document.pk).update(published_at=past)
     PublicationState.objects.update(next_change_at=past)
     assert "定时发布的通知" in client.get(CATALOGUE).content.decode()
 
