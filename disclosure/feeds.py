@@ -44,34 +44,34 @@ class DocumentFeed(Feed):
         return [item.category.name]
 
 
-class CategoryFeed(DocumentFeed):
+class SubtreeFeed(DocumentFeed):
+    """The newest documents of one node of a tree (a topic or an organization), its
+    descendants included, as the catalogue filter with the same ``param`` shows them."""
+
+    model = None
+    param = ""
+    field = ""
+
     def get_object(self, request, pk):
-        return get_object_or_404(TopicCategory, pk=pk)
+        return get_object_or_404(self.model, pk=pk)
 
     def title(self, obj):
-        return f"最新公开文件：{obj.name}"
+        return f"最新公开文件：{getattr(obj, 'display_name', obj.name)}"
 
     def link(self, obj):
-        return f"{reverse('disclosure:document-list')}?category={obj.pk}"
+        return f"{reverse('disclosure:document-list')}?{self.param}={obj.pk}"
 
     def documents(self, obj):
         ids = obj.get_descendants(include_self=True).values_list("pk", flat=True)
-        return super().documents(obj).filter(category_id__in=ids)
+        return super().documents(obj).filter(**{f"{self.field}_id__in": ids})
 
 
-class OrganizationFeed(DocumentFeed):
-    def get_object(self, request, pk):
-        return get_object_or_404(Organization, pk=pk)
+class CategoryFeed(SubtreeFeed):
+    model, param, field = TopicCategory, "category", "category"
 
-    def title(self, obj):
-        return f"最新公开文件：{obj.display_name}"
 
-    def link(self, obj):
-        return f"{reverse('disclosure:document-list')}?org={obj.pk}"
-
-    def documents(self, obj):
-        ids = obj.get_descendants(include_self=True).values_list("pk", flat=True)
-        return super().documents(obj).filter(organization_id__in=ids)
+class OrganizationFeed(SubtreeFeed):
+    model, param, field = Organization, "org", "organization"
 
 
 class AtomDocumentFeed(DocumentFeed):
