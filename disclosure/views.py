@@ -37,7 +37,9 @@ def _document_list(request):
         kind=SearchEntry.Kind.DOCUMENT, published_at__lte=timezone.now()
     )
     page = Paginator(
-        facets.filter(published).order_by("-published_at", "-id").values_list("object_id", flat=True),
+        facets.filter(published)
+        .order_by("-published_at", "-id")
+        .values_list("object_id", flat=True),
         settings.CATALOGUE_PAGE_SIZE,
     ).get_page(request.GET.get("page"))
     documents = Document.objects.for_listing().in_bulk(list(page.object_list))
