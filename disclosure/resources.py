@@ -456,7 +456,7 @@ class DocumentResource(resources.ModelResource):
             ).delete()
             Attachment.objects.filter(document_id__in=migrated, remove_on_publish=True).delete()
             Attachment.objects.filter(document_id__in=migrated).update(is_live=True)
-            index_documents(migrated)
+            index_documents(documents=self.created + self.updated)
             publication.bump()
         if by is None:
             return  # a command run without a user: the rows carry no actor to record

@@ -4,14 +4,22 @@ Called inside the transaction of the publication, withdrawal or import it reflec
 the index never shows what the public may not see, and never lags behind it.
 """
 
-from django.utils.html import strip_tags
+import html
+import re
 
 from disclosure.models import Attachment, Document, SearchEntry
 from portal.textsearch import canonical_document_number, tsvector_literal
 
+_BLOCK_END = re.compile(r"</(p|div|h[2-6]|li|tr|table|blockquote)>|<br\s*/?>", re.I)
+_TAG = re.compile(r"<[^>]*>")
 
-def plain_text(html: str) -> str:
-    return strip_tags((html or "").replace("</p>", "</p>\n").replace("<br>", "\n")).strip()
+
+def plain_text(markup: str) -> str:
+    """Text of the (already sanitised) body HTML, one line per block. A regular
+    expression suffices for nh3's output and is many times faster than an HTML parser,
+    which matters when 100,000 documents are indexed."""
+    text = _TAG.sub("", _BLOCK_END.sub("\n", markup or ""))
+    return html.unescape(text).strip()
 
 
 def entry_for(document: Document, attachment_text: str = "") -> SearchEntry:
@@ -70,16 +78,29 @@ def unindex_document(document: Document) -> None:
     SearchEntry.objects.filter(kind=SearchEntry.Kind.DOCUMENT, object_id=document.pk).delete()
 
 
-def index_documents(document_ids, *, batch_size: int = 1000) -> int:
-    """(Re)index many live documents at once (imports, the rebuild command)."""
+def index_documents(document_ids=None, *, documents=None, batch_size: int = 1000) -> int:
+    """(Re)index many live documents at once (imports, the rebuild command): by id, or
+    the ``documents`` a caller already holds in memory (no second read of their bodies)."""
+    if documents is not None:
+        documents = [d for d in documents if d.is_live]
+        return _index_batch(documents, batch_size=batch_size)
     document_ids = list(document_ids)
     count = 0
     for start in range(0, len(document_ids), batch_size):
         batch = document_ids[start : start + batch_size]
-        documents = Document.objects.filter(pk__in=batch, is_live=True)
-        texts = _attachment_texts(batch)
-        entries = [entry_for(d, texts.get(d.pk, "")) for d in documents]
-        SearchEntry.objects.filter(kind=SearchEntry.Kind.DOCUMENT, object_id__in=batch).delete()
-        SearchEntry.objects.bulk_create(entries, batch_size=batch_size)
-        count += len(entries)
+        count += _index_batch(
+            Document.objects.filter(pk__in=batch, is_live=True), batch_size=batch_size
+        )
     return count
+
+
+def _index_batch(documents, *, batch_size: int) -> int:
+    documents = list(documents)
+    if not documents:
+        return 0
+    batch = [d.pk for d in documents]
+    texts = _attachment_texts(batch)
+    entries = [entry_for(d, texts.get(d.pk, "")) for d in documents]
+    SearchEntry.objects.filter(kind=SearchEntry.Kind.DOCUMENT, object_id__in=batch).delete()
+    SearchEntry.objects.bulk_create(entries, batch_size=batch_size)
+    return len(entries)
