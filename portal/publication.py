@@ -74,6 +74,20 @@ def _read_version(now: datetime) -> int:
     return version
 
 
+_vocabularies: dict = {}
+
+
+def per_version(name: str, load: Callable[[], object]):
+    """``load()``'s result, kept in this process until the publication counter moves:
+    for small reference data every public page reads (topic tree, genres, organizations),
+    whose edits move the counter too."""
+    version = current_version()
+    cached = _vocabularies.get(name)
+    if cached is None or cached[0] != version:
+        cached = _vocabularies[name] = (version, load())
+    return cached[1]
+
+
 def cached_page(request, render: Callable[[], HttpResponse], *, vary: str = "") -> HttpResponse:
     """``render()``'s response for this URL, from the cache while nothing public changed.
 

@@ -11,11 +11,14 @@ def _test_settings(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.MEDIA_ROOT = tmp_path / "uploads"
-    settings.PAGE_CACHE_VERSION_SECONDS = 0  # every request re-reads the counter
     # Page caches live in process memory; a rolled-back test must not leave pages behind.
     from django.core.cache import cache
 
     cache.clear()
+    from portal import publication
+
+    publication._vocabularies.clear()  # keyed by the counter, which each rollback resets
+    publication._memo[:] = [None, 0.0]
 
 
 from tests.portal.roles import agency  # noqa: E402,F401  (fixture shared by app tests)

@@ -152,26 +152,33 @@ def test_publish_times_show_as_date_hours_and_minutes():
     assert "2024-03-05 10:30" in get().content.decode()
 
 
+# The first request after a publication also reads the publication counter and the
+# vocabularies (topic tree, genres, organizations); later ones in the same version don't.
+AFTER_PUBLICATION, STEADY = 13, 9
+
+
 def test_the_catalogue_query_count_does_not_grow_with_documents(django_assert_num_queries):
     DocumentFactory.create_batch(3, published=True)
-    with django_assert_num_queries(13):
-        get()
-    DocumentFactory.create_batch(30, published=True)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(AFTER_PUBLICATION):
         get()
     welfare = TopicCategory.objects.get(name="社会福利")
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(STEADY):
+        get(category=welfare.pk, year="2024")
+    DocumentFactory.create_batch(30, published=True)
+    with django_assert_num_queries(AFTER_PUBLICATION):
+        get()
+    with django_assert_num_queries(STEADY):
         get(category=welfare.pk, year="2024")
 
 
 def test_the_page_size_does_not_change_the_query_count(settings, django_assert_num_queries):
     DocumentFactory.create_batch(40, published=True)
     settings.CATALOGUE_PAGE_SIZE = 5
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(AFTER_PUBLICATION):
         get()
     settings.CATALOGUE_PAGE_SIZE = 40
     cache.clear()  # a settings change is no publication: cached pages would not notice it
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(STEADY):
         get()
 
 
