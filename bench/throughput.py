@@ -58,6 +58,7 @@ class Gunicorn:
             "SECURE_SSL_REDIRECT": "false",
             "PORTAL_BENCH_ENDPOINTS": "1",
             "PAGE_CACHE": "true" if page_cache else "false",
+            "CACHE_REDIS_URL": "",  # the benchmark never touches a shared cache
         }
 
     def __enter__(self):

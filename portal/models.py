@@ -1,6 +1,7 @@
 """Shared domain pieces: users, the organization tree, the working-day calendar and the
 review-then-publish workflow's history and revisions."""
 
+import uuid
 from datetime import date
 
 from django.contrib.auth.models import AbstractUser
@@ -314,6 +315,9 @@ class PublicationState(models.Model):
 
     version = models.PositiveBigIntegerField(default=1)
     next_change_at = models.DateTimeField(null=True, blank=True)
+    # Different for every database (a restored or new one too), so cached pages of one
+    # database are never taken for another's when a cache is shared or outlives a restore.
+    epoch = models.UUIDField(default=uuid.uuid4, editable=False)
 
     class Meta:
         verbose_name = "公开内容版本"

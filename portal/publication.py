@@ -16,6 +16,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import F
 from django.http import HttpResponse
 from django.utils import timezone
@@ -42,14 +43,16 @@ def bump(now: datetime | None = None) -> None:
     """Call in the transaction of any change the public can see."""
     _memo[:] = [None, 0.0]
     now = now or timezone.now()
-    updated = PublicationState.objects.filter(pk=1).update(
-        version=F("version") + 1, next_change_at=_next_change(now)
-    )
-    if not updated:
-        PublicationState.objects.get_or_create(pk=1, defaults={"next_change_at": _next_change(now)})
+    with transaction.atomic():
+        # Lock first, then look for the next scheduled item: a concurrent bump waits here
+        # and then sees what this transaction scheduled.
+        state, _ = PublicationState.objects.select_for_update().get_or_create(pk=1)
+        state.next_change_at = _next_change(now)
+        state.version = F("version") + 1
+        state.save(update_fields=["version", "next_change_at"])
 
 
-def current_version(now: datetime | None = None) -> int:
+def current_version(now: datetime | None = None) -> str:
     """The counter, read at most once per ``PAGE_CACHE_VERSION_SECONDS`` per process: a
     change made in this process shows at once, one made in another worker within that
     time (a second by default)."""
@@ -62,16 +65,20 @@ def current_version(now: datetime | None = None) -> int:
     return version
 
 
-def _read_version(now: datetime) -> int:
-    state = PublicationState.objects.filter(pk=1).values_list("version", "next_change_at").first()
+def _read_version(now: datetime) -> str:
+    state = (
+        PublicationState.objects.filter(pk=1)
+        .values_list("epoch", "version", "next_change_at")
+        .first()
+    )
     if state is None:
         bump(now)
         return _read_version(now)
-    version, next_change_at = state
+    epoch, version, next_change_at = state
     if next_change_at is not None and next_change_at <= now:
         bump(now)  # a scheduled item has just gone live
         return _read_version(now)
-    return version
+    return f"{epoch.hex}.{version}"
 
 
 _vocabularies: dict = {}
@@ -94,7 +101,9 @@ def cached_page(request, render: Callable[[], HttpResponse], *, vary: str = "") 
     Only anonymous GETs of 200 responses are cached; staff see fresh pages."""
     if not settings.PAGE_CACHE or request.method != "GET" or request.user.is_authenticated:
         return render()
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()  # any length, any bytes
+    # Host and scheme are part of the page (absolute URLs in meta tags and feeds).
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    path = hashlib.sha256(address.encode()).hexdigest()  # any length, any bytes
     key = f"page:{current_version()}:{vary}:{path}"
     hit = cache.get(key)
     if hit is not None:

@@ -26,7 +26,9 @@ MAX_QUERY_TOKENS = 32
 MAX_POSITION = 16383  # PostgreSQL's limit for tsvector positions
 
 # Chinese (with the CJK extensions and compatibility ideographs) versus Latin words.
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_CJK = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+MAX_WORD = 64  # longer Latin/digit runs are noise (hashes, URLs) and PostgreSQL rejects huge ones
+MAX_LEXEMES = 50_000  # a tsvector holds at most 1 MB
 _RUNS = re.compile(rf"[{_CJK}]+|[a-z0-9]+")
 
 
@@ -44,16 +46,19 @@ def normalise(text: str) -> str:
 
 
 def tokens(text: str) -> list[str]:
-    """Overlapping bigrams of each Chinese run (a single character stays as it is) and
-    whole Latin/digit words, in order, from already normalised text."""
+    """Overlapping bigrams of each Chinese run, then the run's last character alone, and
+    whole Latin/digit words, in order, from already normalised text.
+
+    With the last character indexed, every occurrence of a character starts some lexeme,
+    so a one-character query (税, or 年 in "2019年") is a prefix query that finds them all."""
     result = []
     for run in _RUNS.findall(text):
         if run[0].isascii():
-            result.append(run)
-        elif len(run) == 1:
-            result.append(run)
+            if len(run) <= MAX_WORD:
+                result.append(run)
         else:
             result.extend(run[i : i + 2] for i in range(len(run) - 1))
+            result.append(run[-1])
     return result
 
 
@@ -69,14 +74,24 @@ def tsvector_literal(*, title: str, rest: str) -> str:
     # Tokens are CJK bigrams or [a-z0-9]+ words: nothing to escape; PostgreSQL sorts
     # and deduplicates the lexemes itself.
     titled = [f"'{t}':" + ",".join(f"{p}A" for p in spots[:64]) for t, spots in positions.items()]
-    bare = [f"'{t}'" for t in set(tokens(normalise(rest))).difference(positions)]
+    bare = [f"'{t}'" for t in set(tokens(normalise(rest))).difference(positions)][:MAX_LEXEMES]
     return " ".join(titled + bare)
 
 
 def query_terms(query: str) -> list[str]:
-    """The normalised words of a query, as the citizen separated them (spaces), capped."""
-    words = normalise(query[:MAX_QUERY_CHARS]).split()
-    return [word for word in words if tokens(word)]
+    """The normalised Chinese runs and Latin/digit words of a query (what highlighting
+    looks for), whatever separated them: spaces, commas or other punctuation."""
+    return _RUNS.findall(normalise(query[:MAX_QUERY_CHARS]))
+
+
+def _query_tokens(word: str) -> list[str]:
+    """A query word's tokens: its bigrams (a lone character stays alone; no extra
+    last-character token, which the bigrams already imply)."""
+    if word.isascii():
+        return [word] if len(word) <= MAX_WORD else []
+    if len(word) == 1:
+        return [word]
+    return [word[i : i + 2] for i in range(len(word) - 1)]
 
 
 def tsquery(query: str, *, weight: str = "") -> str | None:
@@ -84,12 +99,18 @@ def tsquery(query: str, *, weight: str = "") -> str | None:
     only from our own tokens, so no user-typed operator ever reaches PostgreSQL."""
     parts = []
     for word in query_terms(query):
-        parts.extend(tokens(word))
+        parts.extend(_query_tokens(word))
     unique = list(dict.fromkeys(parts))[:MAX_QUERY_TOKENS]
     if not unique:
         return None
-    suffix = f":{weight}" if weight else ""
-    return " & ".join(f"{_quote(token)}{suffix}" for token in unique)
+
+    def term(token: str) -> str:
+        # A lone Chinese character matches every lexeme it starts (see ``tokens``).
+        prefix = "*" if len(token) == 1 and not token.isascii() else ""
+        flags = prefix + weight
+        return f"{_quote(token)}:{flags}" if flags else _quote(token)
+
+    return " & ".join(term(token) for token in unique)
 
 
 # 发文字号 are typed with any bracket: 渝民发〔2019〕97号, [2019], (2019), ﹝2019﹞, full or half width.

@@ -11,7 +11,9 @@ def _test_settings(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.MEDIA_ROOT = tmp_path / "uploads"
-    # Page caches live in process memory; a rolled-back test must not leave pages behind.
+    # Page caches live in process memory (never a developer's Redis); a rolled-back test
+    # must not leave pages behind.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     from django.core.cache import cache
 
     cache.clear()

@@ -1,3 +1,5 @@
+import uuid
+
 from django.db import migrations, models
 
 
@@ -15,6 +17,7 @@ class Migration(migrations.Migration):
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
                 ("version", models.PositiveBigIntegerField(default=1)),
                 ("next_change_at", models.DateTimeField(blank=True, null=True)),
+                ("epoch", models.UUIDField(default=uuid.uuid4, editable=False)),
             ],
             options={"verbose_name": "公开内容版本", "verbose_name_plural": "公开内容版本"},
         ),
