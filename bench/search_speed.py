@@ -52,7 +52,7 @@ PHRASES = [
 ]
 TRADITIONAL = ["養老服務", "婚姻登記", "臨時救助", "政務公開", "社會組織", "優撫安置"]
 COMMON = ["工作", "通知", "重庆市", "民政局", "政务", "公开", "做好", "进一步"]
-RECALL_WORDS = ["婚姻", "低保", "养老", "救助", "政务公开"]  # fmt: skip
+RECALL_WORDS = ["婚姻", "低保", "养老", "救助", "政务公开", "局"]  # fmt: skip
 
 
 def _document_numbers(count: int) -> list[str]:

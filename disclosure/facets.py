@@ -258,31 +258,33 @@ class FacetedSearch:
             result.append((facet, options))
         return result
 
-    def groups_from_rows(self, rows: list[dict]) -> list[tuple[Facet, list[Option]]]:
+    def groups_from_rows(
+        self, rows: list[dict], *, rows_for=None
+    ) -> list[tuple[Facet, list[Option]]]:
         """``groups`` over rows already fetched (``values()`` of every facet's column):
-        the same counts without a query per facet."""
+        the same counts without a query per facet. ``rows_for`` may give a facet rows of
+        its own, fetched without that facet's filter."""
         active = [
             (f, self.selected[f.param]) for f in self.facets if self.selected[f.param] is not None
         ]
-        keyed = [{f.param: f.key(row[f.column]) for f in self.facets} for row in rows]
+        rows_for = rows_for or {}
+        keyed_rows = {}
         result = []
         for facet in self.facets:
+            source = rows_for.get(facet.param, rows)
+            if id(source) not in keyed_rows:
+                keyed_rows[id(source)] = [
+                    {f.param: f.key(row[f.column]) for f in self.facets} for row in source
+                ]
             others = [(f, value) for f, value in active if f is not facet]
             counts: dict = {}
-            for keys in keyed:
+            for keys in keyed_rows[id(source)]:
                 if all(f.accepts(keys[f.param], value) for f, value in others):
                     counts[keys[facet.param]] = counts.get(keys[facet.param], 0) + 1
             options = facet.options_from(counts, self.selected[facet.param])
             self._link(facet, options)
             result.append((facet, options))
         return result
-
-    def accepts_row(self, row: dict) -> bool:
-        return all(
-            facet.accepts(facet.key(row[facet.column]), self.selected[facet.param])
-            for facet in self.facets
-            if self.selected[facet.param] is not None
-        )
 
     def _link(self, facet, options):
         for option in options:

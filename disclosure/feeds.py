@@ -4,6 +4,7 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
 from disclosure.models import Document, TopicCategory
 from disclosure.search_index import plain_text
@@ -29,7 +30,8 @@ class DocumentFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        return item.summary or plain_text(item.body)[:200]
+        # Feed readers take a description as HTML: plain text must stay plain text.
+        return escape(item.summary or plain_text(item.body)[:200])
 
     def item_pubdate(self, item):
         return item.published_at

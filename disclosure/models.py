@@ -357,8 +357,11 @@ class SearchEntry(models.Model):
     )
     genre = models.ForeignKey(Genre, on_delete=models.CASCADE, null=True, related_name="+")
     validity = models.CharField(max_length=10, blank=True, default="")
-    document_number = models.CharField(max_length=100, blank=True, default="")
+    document_number = models.CharField(max_length=100, blank=True, default="", db_index=True)
     vector = SearchVectorField()
+    # Title and 文号 alone: "title matches first" (lexemes stored without positions match
+    # any weight, so weights in ``vector`` cannot tell title matches apart).
+    title_vector = SearchVectorField(null=True)
 
     class Meta:
         verbose_name = "检索索引"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -70,7 +71,8 @@ def exact_match(query: str, now: datetime) -> str:
     """The public URL a 索引号 or 发文字号 names, when it names exactly one item."""
     text = query.strip()
     if looks_like_index_number(text):
-        document = Document.objects.published(now).filter(index_number__iexact=text).first()
+        number = unicodedata.normalize("NFKC", text).upper()
+        document = Document.objects.published(now).filter(index_number=number).first()
         if document:
             return document.get_absolute_url()
     if looks_like_document_number(text):
@@ -106,22 +108,26 @@ def run_search(params, *, now: datetime) -> SearchOutcome:
     text_query = SearchQuery(query, search_type="raw", config="simple")
     matches = SearchEntry.objects.filter(published_at__lte=now, vector=text_query)
 
-    # One query fetches the newest matches with every facet's column: the facet counts,
-    # and (without filters) the set to rank, come from these rows.
+    # One query fetches the newest filtered matches with every facet's column: the set to
+    # rank and the counts of every facet not in use come from these rows. A facet in use
+    # counts under the *other* filters only (the usual faceted-search rule), from a
+    # sample of its own: one more query per active filter.
     columns = ["pk", *{facet.column for facet in facets.facets}]
-    sample = list(matches.order_by("-published_at", "-pk").values(*columns)[: RANK_CAP + 1])
-    outcome.facets_sampled = len(sample) > RANK_CAP
-    sample = sample[:RANK_CAP]
-    outcome.facet_groups = facets.groups_from_rows(sample)
-    if facets.active():
-        filtered = facets.filter(matches)
-        newest = list(
-            filtered.order_by("-published_at", "-pk").values_list("pk", flat=True)[: RANK_CAP + 1]
-        )
-        many = len(newest) > RANK_CAP
-    else:
-        filtered, newest, many = matches, [row["pk"] for row in sample], outcome.facets_sampled
-    newest = newest[:RANK_CAP]
+
+    def newest_rows(queryset):
+        rows = list(queryset.order_by("-published_at", "-pk").values(*columns)[: RANK_CAP + 1])
+        return rows[:RANK_CAP], len(rows) > RANK_CAP
+
+    filtered = facets.filter(matches)
+    sample, many = newest_rows(filtered)
+    rows_for, sampled = {}, many
+    for facet in facets.facets:
+        if facets.selected[facet.param] is not None:
+            rows_for[facet.param], capped = newest_rows(facets.filter(matches, exclude=facet.param))
+            sampled = sampled or capped
+    outcome.facets_sampled = sampled
+    outcome.facet_groups = facets.groups_from_rows(sample, rows_for=rows_for)
+    newest = [row["pk"] for row in sample]
     outcome.ranked_is_capped = many
     outcome.total, outcome.total_is_estimate = (
         (estimate_count(filtered), True) if many else (len(newest), False)
@@ -134,11 +140,8 @@ def run_search(params, *, now: datetime) -> SearchOutcome:
     if outcome.sort == "newest":
         ordered = candidates.order_by("-published_at", "-pk")
     else:
-        title_query = SearchQuery(
-            tsquery(outcome.query, weight="A"), search_type="raw", config="simple"
-        )
         ordered = candidates.annotate(
-            title_hit=ExpressionWrapper(Q(vector=title_query), output_field=BooleanField()),
+            title_hit=ExpressionWrapper(Q(title_vector=text_query), output_field=BooleanField()),
             rank=SearchRank(F("vector"), text_query, weights=RANK_WEIGHTS),
         ).order_by("-title_hit", "-rank", "-published_at", "-pk")
     paginator = Paginator(ordered, PAGE_SIZE)

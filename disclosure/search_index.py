@@ -39,6 +39,9 @@ def entry_for(document: Document, attachment_text: str = "") -> SearchEntry:
         validity=document.validity,
         document_number=canonical_document_number(document.document_number),
         vector=tsvector_literal(title=f"{document.title} {document.document_number}", rest=rest),
+        title_vector=tsvector_literal(
+            title=f"{document.title} {document.document_number}", rest=""
+        ),
     )
 
 

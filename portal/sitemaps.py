@@ -1,4 +1,5 @@
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Max
 from django.urls import reverse
 
 from disclosure.models import ColumnPage, Document
@@ -13,6 +14,10 @@ class DocumentSitemap(Sitemap):
 
     def lastmod(self, document):
         return document.last_published_at
+
+    def get_latest_lastmod(self):
+        # One aggregate, not every document loaded, for the sitemap index.
+        return Document.objects.published().aggregate(latest=Max("last_published_at"))["latest"]
 
 
 class ColumnSitemap(Sitemap):
