@@ -11,8 +11,6 @@ from django.db.models import Q
 from django.test import Client
 
 from disclosure.models import Document, SearchEntry
-from disclosure.search import run_search  # noqa: F401 - the page under test uses it
-from portal.textsearch import normalise
 
 TWO_CHARACTER_WORDS = [
     "低保",
@@ -166,7 +164,3 @@ def measure_search(documents: int) -> list[tuple[str, str, str]]:
         ("重建检索索引", f"{rebuild:.0f} 秒", f"{documents / rebuild:,.0f} 篇/秒"),
     ]
     return rows
-
-
-def normalised(text: str) -> str:
-    return normalise(text)

@@ -11,8 +11,9 @@ documents containing 婚姻; bigrams find all of them, with about 0.4 % false ma
 the bigrams occur apart). ``bench/search_speed.py`` measures recall, size and latency.
 
 The vector is written as a ``tsvector`` literal: title bigrams carry positions and weight
-A (so a query restricted to ``:A`` tells title matches apart), everything else is stored
-without positions, which keeps the stored vectors small.
+A (ranking weighs them highest), everything else is stored without positions, which keeps
+the stored vectors small. Since position-less lexemes match any weight restriction,
+"is it a title match" is asked of a separate title-only vector.
 """
 
 from __future__ import annotations
@@ -94,7 +95,7 @@ def _query_tokens(word: str) -> list[str]:
     return [word[i : i + 2] for i in range(len(word) - 1)]
 
 
-def tsquery(query: str, *, weight: str = "") -> str | None:
+def tsquery(query: str) -> str | None:
     """A ``to_tsquery``-free query string: every token of every word must match. Built
     only from our own tokens, so no user-typed operator ever reaches PostgreSQL."""
     parts = []
@@ -106,9 +107,7 @@ def tsquery(query: str, *, weight: str = "") -> str | None:
 
     def term(token: str) -> str:
         # A lone Chinese character matches every lexeme it starts (see ``tokens``).
-        prefix = "*" if len(token) == 1 and not token.isascii() else ""
-        flags = prefix + weight
-        return f"{_quote(token)}:{flags}" if flags else _quote(token)
+        return f"{_quote(token)}:*" if len(token) == 1 and not token.isascii() else _quote(token)
 
     return " & ".join(term(token) for token in unique)
 
