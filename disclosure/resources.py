@@ -393,15 +393,16 @@ class DocumentResource(resources.ModelResource):
             instance.last_published_at = timezone.now()
             instance.withdrawn_at = None
         elif instance.pk is not None:
-            if instance.is_live:
-                self.edited_live.append(instance)
-                return
             instance.status = Status.DRAFT
 
     def save_instance(self, instance, is_create, row, **kwargs):
+        if not is_create and instance.is_live and not self.publish_as:
+            # A clerk's edit of a live document becomes its pending revision in
+            # after_import; the live row is not written.
+            instance.body = sanitize_html(instance.body)
+            self.edited_live.append(instance)
+            return
         self.before_save_instance(instance, row, **kwargs)
-        if instance in self.edited_live and not is_create:
-            return  # becomes a pending revision in after_import; the live row stays
         if is_create:
             self.create_instances.append(instance)
             self.created.append(instance)

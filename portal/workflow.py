@@ -16,6 +16,7 @@ One mechanism for every ``portal.models.Publishable`` model. Rules, with their s
 
 from __future__ import annotations
 
+import copy
 import difflib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -332,8 +333,8 @@ def pending_changes(item) -> list[Change]:
     if pending is None:
         return []
     model = type(item)
-    edited = apply_revision(model._default_manager.get(pk=item.pk), pending.data)
-    live = model._default_manager.get(pk=item.pk)
+    live = model._default_manager.get(pk=item.pk)  # ``item`` may carry the edit already
+    edited = apply_revision(copy.copy(live), pending.data)
     changes = []
     for name in item.revision_fields:
         field = model._meta.get_field(name)

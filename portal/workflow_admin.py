@@ -199,9 +199,7 @@ class WorkflowAdminMixin:
         items = list(queryset)
         asks = step.needs_note or step.name == "publish"
         form = WorkflowStepForm(request.POST if "apply" in request.POST else None, step=step)
-        if asks and not form.is_bound:
-            return self._render_step_page(request, step, items, form, bulk=True)
-        if asks and not form.is_valid():
+        if asks and not (form.is_bound and form.is_valid()):
             return self._render_step_page(request, step, items, form, bulk=True)
         self._apply(request, step, items, form.cleaned_data if asks else {})
         return None
