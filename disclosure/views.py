@@ -15,6 +15,7 @@ from disclosure.models import (
     Document,
     SearchEntry,
 )
+from portal.errors import error_response
 from portal.publication import cached_page
 
 
@@ -84,7 +85,7 @@ def _document_detail(request, pk):
     if document is None:
         withdrawn = Document.objects.filter(pk=pk, is_live=False, withdrawn_at__isnull=False)
         if withdrawn.exists():
-            return render(request, "disclosure/document_withdrawn.html", status=410)
+            return error_response(410)
         raise Http404("文件不存在或尚未发布")
     if document.superseded_by and not document.superseded_by.is_public:
         document.superseded_by = None

@@ -1,19 +1,48 @@
 from django.conf import settings
 
+# Browser features no page of the portal uses: denied, so an injected frame or script
+# cannot ask for them either.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer", "autoplay", "camera", "display-capture", "geolocation", "gyroscope",
+        "magnetometer", "microphone", "midi", "payment", "usb", "xr-spatial-tracking",
+    )
+)  # fmt: skip
 
-class ContentSecurityPolicyMiddleware:
-    """Sends the Content-Security-Policy of ``settings``: every asset from this site only."""
+
+class SecurityHeadersMiddleware:
+    """Headers every response carries, error pages included (hence first in MIDDLEWARE:
+    it also wraps the responses that a refused Host or a broken request body produce).
+
+    - Content-Security-Policy: every asset from this site only.
+    - Permissions-Policy: no browser feature.
+    - Cache-Control, deliberately: an anonymous public page may be kept by browsers and
+      proxies for ``PUBLIC_CACHE_SECONDS`` (short, so a withdrawal reaches readers soon);
+      anything a signed-in user sees is private.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        if "Content-Security-Policy" not in response:
-            admin = request.path.startswith("/admin/")
-            response["Content-Security-Policy"] = (
-                settings.CONTENT_SECURITY_POLICY_ADMIN
-                if admin
-                else settings.CONTENT_SECURITY_POLICY
-            )
+        admin = request.path.startswith("/admin/")
+        response.setdefault(
+            "Content-Security-Policy",
+            settings.CONTENT_SECURITY_POLICY_ADMIN if admin else settings.CONTENT_SECURITY_POLICY,
+        )
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        if not response.has_header("Cache-Control"):
+            response["Cache-Control"] = self._cache_control(request, response, admin)
         return response
+
+    @staticmethod
+    def _cache_control(request, response, admin: bool) -> str:
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        if admin or signed_in:
+            return "private, no-cache"
+        if request.method in ("GET", "HEAD") and response.status_code == 200:
+            return f"public, max-age={settings.PUBLIC_CACHE_SECONDS}"
+        return "no-cache"

@@ -23,7 +23,9 @@ from django.utils import timezone
 
 from portal.models import PublicationState
 
-KEPT_HEADERS = ("X-Search-Found",)
+# Facts a view tells the code around it (not the client) on the response object; kept
+# with a cached page so that a hit tells them too.
+KEPT_ATTRIBUTES = ("search_found",)
 PAGE_TIMEOUT = 60 * 60  # stale entries are never served (the key moves); this only frees memory
 _upcoming: list[Callable[[datetime], datetime | None]] = []
 _memo: list = [None, 0.0]  # [version, monotonic time until which it is trusted]
@@ -107,17 +109,17 @@ def cached_page(request, render: Callable[[], HttpResponse], *, vary: str = "") 
     key = f"page:{current_version()}:{vary}:{path}"
     hit = cache.get(key)
     if hit is not None:
-        content, headers = hit
-        response = HttpResponse(content, headers=headers)
-        response["X-Page-Cache"] = "hit"
+        content, content_type, attributes = hit
+        response = HttpResponse(content, content_type=content_type)
+        for name, value in attributes.items():
+            setattr(response, name, value)
+        response.page_cache = "hit"
         return response
     response = render()
     if response.status_code == 200 and not response.streaming:
-        kept = {
-            name: response[name]
-            for name in ("Content-Type", *KEPT_HEADERS)
-            if response.has_header(name)
+        attributes = {
+            name: getattr(response, name) for name in KEPT_ATTRIBUTES if hasattr(response, name)
         }
-        cache.set(key, (response.content, kept), PAGE_TIMEOUT)
-        response["X-Page-Cache"] = "miss"
+        cache.set(key, (response.content, response["Content-Type"], attributes), PAGE_TIMEOUT)
+        response.page_cache = "miss"
     return response

@@ -98,6 +98,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "portal.middleware.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -107,7 +108,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "portal.middleware.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -194,6 +194,9 @@ CONTENT_SECURITY_POLICY = (
     "frame-ancestors 'none'; form-action 'self'"
 )
 CONTENT_SECURITY_POLICY_ADMIN = CONTENT_SECURITY_POLICY + "; style-src 'self' 'unsafe-inline'"
+# How long browsers and proxies may keep an anonymous public page or attachment.
+PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 60)
+CSRF_FAILURE_VIEW = "portal.errors.csrf_failure"
 
 # Public pages are cached per worker process and keyed on the publication counter
 # (portal/publication.py), so no shared cache server is needed; CACHE_REDIS_URL switches to

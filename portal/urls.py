@@ -11,6 +11,11 @@ admin.site.site_header = "政务公开门户管理"
 admin.site.site_title = "政务公开门户管理"
 admin.site.index_title = "信息发布与管理"
 
+handler400 = "portal.errors.bad_request"
+handler403 = "portal.errors.permission_denied"
+handler404 = "portal.errors.page_not_found"
+handler500 = "portal.errors.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),

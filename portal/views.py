@@ -43,7 +43,7 @@ def search(request):
     """/search/?q=: documents (and, as they land, interpretations and mailbox replies)."""
     now = timezone.now()
     response = cached_page(request, lambda: _search(request, now))
-    if request.method == "GET" and response.get("X-Search-Found") == "1":
+    if request.method == "GET" and getattr(response, "search_found", False):
         record_search_term(request.GET.get("q", ""), today=timezone.localdate(now))
     return response
 
@@ -65,7 +65,7 @@ def _search(request, now):
     # Popular searches count only queries found in some title: subject words, not names
     # that happen to occur in a body.
     titled = any(getattr(entry, "title_hit", False) for entry in outcome.page_obj or [])
-    response["X-Search-Found"] = "1" if titled else "0"
+    response.search_found = titled
     return response
 
 
