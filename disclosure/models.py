@@ -12,6 +12,8 @@ from django.utils import timezone
 from mptt.models import MPTTModel, TreeForeignKey
 
 from disclosure.querysets import DocumentQuerySet
+from portal.fields import BlockField, LineField
+from portal.plaintext import clean_block, strip_to_line
 from portal.models import Organization, Publishable, Status, TimeStampedModel
 from portal.richtext import sanitize_html, to_html
 from portal.uploads import DOCUMENT_KINDS, extract_text, inspect_upload
@@ -22,7 +24,7 @@ DEFAULT_EMPTY_NOTE = "本栏目暂无公开信息。如需了解相关信息，�
 class TopicCategory(MPTTModel):
     """主题分类: the State Council's 22 topics and their sub-topics."""
 
-    name = models.CharField("名称", max_length=50)
+    name = LineField("名称", max_length=50)
     parent = TreeForeignKey(
         "self",
         verbose_name="上级分类",
@@ -31,7 +33,7 @@ class TopicCategory(MPTTModel):
         blank=True,
         related_name="children",
     )
-    empty_note = models.CharField(
+    empty_note = LineField(
         "无信息时的说明",
         max_length=200,
         blank=True,
@@ -57,7 +59,7 @@ class TopicCategory(MPTTModel):
 class Genre(models.Model):
     """体裁分类: the 15 公文种类 of 中办发〔2012〕14号 plus 其他; localities add more."""
 
-    name = models.CharField("名称", max_length=30, unique=True)
+    name = LineField("名称", max_length=30, unique=True)
     sort_order = models.PositiveSmallIntegerField("排序", default=0)
 
     class Meta:
@@ -106,15 +108,15 @@ class Document(Publishable, TimeStampedModel):
         "validity", "superseded_by", "keywords", "summary", "body",
     )  # fmt: skip
 
-    index_number = models.CharField(
+    index_number = LineField(
         "索引号",
         max_length=64,
         unique=True,
         blank=True,
         help_text="留空则按“机构统一社会信用代码/年份-五位序号”自动生成；迁移的历史索引号原样保留。",
     )
-    title = models.CharField("标题", max_length=300)
-    document_number = models.CharField("发文字号", max_length=100, blank=True, default="")
+    title = LineField("标题", max_length=300)
+    document_number = LineField("发文字号", max_length=100, blank=True, default="")
     organization = models.ForeignKey(
         Organization, verbose_name="发布机构", on_delete=models.PROTECT, related_name="documents"
     )
@@ -135,8 +137,8 @@ class Document(Publishable, TimeStampedModel):
         related_name="supersedes",
         help_text="已修改、废止或失效时，原文页面链接到的新文件（国办发〔2017〕47号）。",
     )
-    keywords = models.CharField("主题词", max_length=200, blank=True, default="")
-    summary = models.TextField("内容概述", blank=True, default="")
+    keywords = LineField("主题词", max_length=200, blank=True, default="")
+    summary = BlockField("内容概述", blank=True, default="")
     body = models.TextField(
         "正文", blank=True, default="", help_text="可直接输入文字（每行一段），也可粘贴 HTML。"
     )
@@ -226,7 +228,7 @@ class Attachment(models.Model):
     document = models.ForeignKey(
         Document, verbose_name="所属文件", on_delete=models.CASCADE, related_name="attachments"
     )
-    title = models.CharField("附件名称", max_length=200, blank=True, default="")
+    title = LineField("附件名称", max_length=200, blank=True, default="")
     file = models.FileField("文件", upload_to=attachment_path, max_length=200)
     token = models.CharField(max_length=32, editable=False, unique=True)
     original_name = models.CharField("原文件名", max_length=200, editable=False, default="")
@@ -265,9 +267,9 @@ class Attachment(models.Model):
         except ValidationError as error:
             raise ValidationError({"file": error.messages}) from error
         self.content_type = kind.mime
-        self.original_name = posixpath.basename(upload.name)[:200]
+        self.original_name = strip_to_line(posixpath.basename(upload.name))[:200]
         self.size = upload.size
-        self.text = extract_text(upload, kind)  # searched with the document (条例 Art 24)
+        self.text = clean_block(extract_text(upload, kind))  # searched with the document (条例 Art 24)
 
     @property
     def display_name(self) -> str:
@@ -286,20 +288,20 @@ class DisclosureGuide(models.Model):
     organization = models.OneToOneField(
         Organization, verbose_name="机构", on_delete=models.PROTECT, related_name="disclosure_guide"
     )
-    classification = models.TextField(
+    classification = BlockField(
         "信息分类与编排体系", help_text="主动公开信息的分类、编排体系（条例第二十二条）。"
     )
-    how_to_obtain = models.TextField("获取方式", help_text="主动公开与依申请公开的获取方式。")
-    office_name = models.CharField("工作机构名称", max_length=100)
-    office_address = models.CharField("办公地址", max_length=200)
-    office_hours = models.CharField("办公时间", max_length=200)
-    postal_code = models.CharField("邮政编码", max_length=10, blank=True, default="")
-    phone = models.CharField("联系电话", max_length=50)
-    fax = models.CharField("传真", max_length=50)
-    internet_contact = models.CharField(
+    how_to_obtain = BlockField("获取方式", help_text="主动公开与依申请公开的获取方式。")
+    office_name = LineField("工作机构名称", max_length=100)
+    office_address = LineField("办公地址", max_length=200)
+    office_hours = LineField("办公时间", max_length=200)
+    postal_code = LineField("邮政编码", max_length=10, blank=True, default="")
+    phone = LineField("联系电话", max_length=50)
+    fax = LineField("传真", max_length=50)
+    internet_contact = LineField(
         "互联网联系方式", max_length=200, help_text="网址或电子邮箱。"
     )
-    supervision = models.TextField("监督和救济", blank=True, default="")
+    supervision = BlockField("监督和救济", blank=True, default="")
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
@@ -314,9 +316,9 @@ class ColumnPage(models.Model):
     """A sub-column of 政府信息公开 whose content is an edited page (制度, 年报)."""
 
     slug = models.SlugField("路径", max_length=50, unique=True)
-    title = models.CharField("栏目名称", max_length=50)
+    title = LineField("栏目名称", max_length=50)
     body = models.TextField("内容", blank=True, default="")
-    empty_note = models.CharField(
+    empty_note = LineField(
         "无内容时的说明", max_length=200, blank=True, default=DEFAULT_EMPTY_NOTE
     )
     sort_order = models.PositiveSmallIntegerField("排序", default=0)

@@ -31,6 +31,7 @@ from disclosure.models import Attachment, Document, Genre, TopicCategory
 from disclosure.search_index import index_documents
 from portal import publication
 from portal.models import Organization, Revision, Status, WorkflowEvent
+from portal.plaintext import line_problem, normalise_line, xml_safe
 from portal.richtext import sanitize_html, to_html
 from portal.scopes import ALL, acting_scope, agency_organizations
 from portal.workflow import permission_name, snapshot
@@ -54,7 +55,7 @@ def _text(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    return normalise_line(value)
 
 
 class NameWidget(widgets.Widget):
@@ -118,15 +119,22 @@ class DateWidget(widgets.Widget):
         return value.strftime("%Y-%m-%d")
 
 
+def _unneutralised(text: str) -> str:
+    """Our own export's formula neutralisation, undone on the way back."""
+    return text[1:] if text[:1] == "'" and text[1:2] in FORMULA_PREFIXES else text
+
+
 class TextWidget(widgets.Widget):
+    """A single-line value, cleaned as every form cleans it (``portal.plaintext``)."""
+
     def __init__(self, label: str, max_length: int | None = None, *, required: bool = False):
         super().__init__()
         self.label, self.max_length, self.required = label, max_length, required
 
     def clean(self, value, row=None, **kwargs):
-        text = _text(value)
-        if text[:1] == "'" and text[1:2] in FORMULA_PREFIXES:
-            text = text[1:]  # our own export's neutralisation, undone on the way back
+        text = _unneutralised(normalise_line(_text(value)))
+        if problem := line_problem(text):
+            raise ValueError(f"{self.label}{problem}")
         if self.required and not text:
             raise ValueError(f"{self.label}不能为空。")
         if self.max_length and len(text) > self.max_length:
@@ -147,10 +155,10 @@ class ValidityWidget(TextWidget):
 
 
 class BodyWidget(TextWidget):
-    """正文 as HTML, or plain text that becomes paragraphs."""
+    """正文 as HTML, or plain text that becomes paragraphs (sanitised either way)."""
 
     def clean(self, value, row=None, **kwargs):
-        return to_html(super().clean(value, row))
+        return to_html(_unneutralised(_text(value)))
 
 
 def organization_names() -> dict:
@@ -490,7 +498,8 @@ class DocumentResource(resources.ModelResource):
     # --- exporting -----------------------------------------------------------------------
 
     def export_field(self, field, instance, **kwargs):
-        return neutralise_formula(super().export_field(field, instance, **kwargs))
+        # xml_safe: a value stored before today's rules must not break an XLSX export.
+        return neutralise_formula(xml_safe(super().export_field(field, instance, **kwargs)))
 
     def filter_export(self, queryset, **kwargs):
         return queryset.select_related("organization", "category__parent", "genre")

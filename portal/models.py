@@ -12,6 +12,7 @@ from mptt.models import MPTTModel, TreeForeignKey
 
 from portal import workdays
 from portal.credit_code import credit_code_error
+from portal.fields import BlockField, LineField
 
 
 class TimeStampedModel(models.Model):
@@ -30,8 +31,8 @@ class Organization(MPTTModel, TimeStampedModel):
         DEPARTMENT = "department", "内设处室"
         UNIT = "unit", "直属单位"
 
-    name = models.CharField("全称", max_length=100, unique=True)
-    short_name = models.CharField("简称", max_length=50, blank=True, default="")
+    name = LineField("全称", max_length=100, unique=True)
+    short_name = LineField("简称", max_length=50, blank=True, default="")
     kind = models.CharField("类型", max_length=20, choices=Kind, default=Kind.AGENCY)
     credit_code = models.CharField(
         "统一社会信用代码",
@@ -140,7 +141,7 @@ class CalendarDay(models.Model):
 
     day = models.DateField("日期", unique=True)
     kind = models.CharField("类型", max_length=10, choices=Kind)
-    name = models.CharField("名称", max_length=50, blank=True, default="")
+    name = LineField("名称", max_length=50, blank=True, default="")
 
     objects = CalendarDayQuerySet.as_manager()
 
@@ -256,7 +257,7 @@ class WorkflowEvent(models.Model):
         "portal.User", verbose_name="操作人", on_delete=models.PROTECT, related_name="+"
     )
     at = models.DateTimeField("时间")
-    note = models.TextField("审查意见/理由", blank=True, default="")
+    note = BlockField("审查意见/理由", blank=True, default="")
 
     class Meta:
         verbose_name = "流程记录"

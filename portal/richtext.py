@@ -4,6 +4,8 @@ import re
 
 import nh3
 
+from portal.plaintext import clean_block
+
 # What a government document needs: headings, paragraphs, lists, tables, links, images.
 ALLOWED_TAGS = {
     "p", "br", "h2", "h3", "h4", "h5", "h6", "strong", "b", "em", "i", "u", "s", "sub", "sup",
@@ -22,13 +24,17 @@ ALLOWED_ATTRIBUTES = {
 
 
 def sanitize_html(value: str) -> str:
-    """Remove scripts, event handlers, styles and unknown tags; keep the document's structure."""
-    return nh3.clean(
-        value or "",
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer",
+    """Remove scripts, event handlers, styles and unknown tags; keep the document's structure.
+    Control characters and bidi overrides go too (``portal.plaintext.clean_block``)."""
+    # Cleaned after nh3 as well: a character reference such as &#1; decodes to a control.
+    return clean_block(
+        nh3.clean(
+            clean_block(value),
+            tags=ALLOWED_TAGS,
+            attributes=ALLOWED_ATTRIBUTES,
+            url_schemes={"http", "https", "mailto"},
+            link_rel="noopener noreferrer",
+        )
     )
 
 
@@ -46,4 +52,5 @@ def plain_text_to_html(text: str) -> str:
     """Paragraphs from plain text (one per non-empty line), escaped."""
     from django.utils.html import escape
 
-    return "\n".join(f"<p>{escape(line.strip())}</p>" for line in text.splitlines() if line.strip())
+    lines = clean_block(text).splitlines()
+    return "\n".join(f"<p>{escape(line.strip())}</p>" for line in lines if line.strip())
