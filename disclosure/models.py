@@ -13,8 +13,8 @@ from mptt.models import MPTTModel, TreeForeignKey
 
 from disclosure.querysets import DocumentQuerySet
 from portal.fields import BlockField, LineField
-from portal.plaintext import clean_block, strip_to_line
 from portal.models import Organization, Publishable, Status, TimeStampedModel
+from portal.plaintext import clean_block, strip_to_line
 from portal.richtext import sanitize_html, to_html
 from portal.uploads import DOCUMENT_KINDS, extract_text, inspect_upload
 
@@ -269,7 +269,9 @@ class Attachment(models.Model):
         self.content_type = kind.mime
         self.original_name = strip_to_line(posixpath.basename(upload.name))[:200]
         self.size = upload.size
-        self.text = clean_block(extract_text(upload, kind))  # searched with the document (条例 Art 24)
+        self.text = clean_block(
+            extract_text(upload, kind)
+        )  # searched with the document (条例 Art 24)
 
     @property
     def display_name(self) -> str:
@@ -298,9 +300,7 @@ class DisclosureGuide(models.Model):
     postal_code = LineField("邮政编码", max_length=10, blank=True, default="")
     phone = LineField("联系电话", max_length=50)
     fax = LineField("传真", max_length=50)
-    internet_contact = LineField(
-        "互联网联系方式", max_length=200, help_text="网址或电子邮箱。"
-    )
+    internet_contact = LineField("互联网联系方式", max_length=200, help_text="网址或电子邮箱。")
     supervision = BlockField("监督和救济", blank=True, default="")
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -318,9 +318,7 @@ class ColumnPage(models.Model):
     slug = models.SlugField("路径", max_length=50, unique=True)
     title = LineField("栏目名称", max_length=50)
     body = models.TextField("内容", blank=True, default="")
-    empty_note = LineField(
-        "无内容时的说明", max_length=200, blank=True, default=DEFAULT_EMPTY_NOTE
-    )
+    empty_note = LineField("无内容时的说明", max_length=200, blank=True, default=DEFAULT_EMPTY_NOTE)
     sort_order = models.PositiveSmallIntegerField("排序", default=0)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
