@@ -96,7 +96,17 @@ class DocumentAdmin(WorkflowAdminMixin, ImportExportModelAdmin):
     formats = [CSV, XLSX]
     to_encoding = "utf-8-sig"  # Excel opens a CSV with a BOM as UTF-8
     fieldsets = [
-        (None, {"fields": ["title", "document_number", "index_number", "organization"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "document_number",
+                    ("index_number", "has_legacy_index_number"),
+                    "organization",
+                ]
+            },
+        ),
         ("分类", {"fields": ["category", "genre", "keywords"]}),
         ("日期与效力", {"fields": ["written_on", "published_at", "validity", "superseded_by"]}),
         ("内容", {"fields": ["summary", "body"]}),
@@ -118,7 +128,9 @@ class DocumentAdmin(WorkflowAdminMixin, ImportExportModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
-        return fields + ["index_number"] if obj is not None else fields
+        if obj is not None:
+            fields += ["index_number", "has_legacy_index_number"]  # never changed once given
+        return fields
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "organization":
@@ -172,22 +184,49 @@ class DocumentAdmin(WorkflowAdminMixin, ImportExportModelAdmin):
 
 
 @admin.register(DisclosureGuide)
-class DisclosureGuideAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "office_name", "phone", "updated_at"]
+class DisclosureGuideAdmin(WorkflowAdminMixin, admin.ModelAdmin):
+    list_display = ["__str__", "office_name", "status_badge", "last_published_at"]
     list_select_related = ["organization"]
     search_fields = ["organization__name", "office_name"]
-    list_filter = ["updated_at"]
-    readonly_fields = ["updated_at"]
+    list_filter = [ReviewQueueFilter, "status"]
+    ordering = ["organization__tree_id", "organization__lft"]
+    readonly_fields = ["status", "owner_organization", "last_published_at", "updated_at"]
+    exclude = ["published_at"]
+    preview_template = "disclosure/guide.html"
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields + ["organization"] if obj is not None else fields
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "organization":
+            kwargs["queryset"] = agency_organizations(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def preview_context(self, item) -> dict:
+        return {"guide": item, "preview": True}
 
 
 @admin.register(ColumnPage)
-class ColumnPageAdmin(admin.ModelAdmin):
-    list_display = ["title", "slug", "sort_order", "updated_at"]
-    list_editable = ["sort_order"]
+class ColumnPageAdmin(WorkflowAdminMixin, admin.ModelAdmin):
+    list_display = ["title", "slug", "sort_order", "status_badge", "last_published_at"]
     search_fields = ["title", "body"]
-    list_filter = ["updated_at"]
+    list_filter = [ReviewQueueFilter, "status"]
     prepopulated_fields = {"slug": ["title"]}
     ordering = ["sort_order", "pk"]
+    readonly_fields = ["status", "owner_organization", "last_published_at", "updated_at"]
+    exclude = ["published_at"]
+    preview_template = "disclosure/column_page.html"
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if obj is not None else self.prepopulated_fields
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields + ["slug"] if obj is not None else fields  # public URLs stay put
+
+    def preview_context(self, item) -> dict:
+        return {"column": item, "preview": True}
 
 
 @admin.register(IndexNumberSequence)

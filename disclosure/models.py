@@ -11,9 +11,16 @@ from django.urls import reverse
 from django.utils import timezone
 from mptt.models import MPTTModel, TreeForeignKey
 
+from disclosure.metadata_rules import date_errors, index_number_error
 from disclosure.querysets import DocumentQuerySet
 from portal.fields import BlockField, LineField
-from portal.models import Organization, Publishable, Status, TimeStampedModel
+from portal.models import (
+    Organization,
+    Publishable,
+    PublishableQuerySet,
+    Status,
+    TimeStampedModel,
+)
 from portal.plaintext import clean_block, strip_to_line
 from portal.richtext import sanitize_html, to_html
 from portal.uploads import DOCUMENT_KINDS, extract_text, inspect_upload
@@ -115,6 +122,11 @@ class Document(Publishable, TimeStampedModel):
         blank=True,
         help_text="留空则按“机构统一社会信用代码/年份-五位序号”自动生成；迁移的历史索引号原样保留。",
     )
+    has_legacy_index_number = models.BooleanField(
+        "历史索引号",
+        default=False,
+        help_text="原目录中格式不同的索引号：勾选后原样保留，不按本站格式校验。",
+    )
     title = LineField("标题", max_length=300)
     document_number = LineField("发文字号", max_length=100, blank=True, default="")
     organization = models.ForeignKey(
@@ -194,6 +206,14 @@ class Document(Publishable, TimeStampedModel):
         return reverse("disclosure:document-detail", kwargs={"pk": self.pk})
 
     def clean(self):
+        today = timezone.localdate()
+        errors = date_errors(self.written_on, self.published_at, today=today)
+        # Checked when a number is typed for a new document; once stored it never changes.
+        if self._state.adding and self.index_number and not self.has_legacy_index_number:
+            if problem := index_number_error(self.index_number, today=today):
+                errors["index_number"] = problem
+        if errors:
+            raise ValidationError(errors)
         if self.superseded_by_id and self.superseded_by_id == self.pk:
             raise ValidationError({"superseded_by": "文件不能被自己替代。"})
         if not self.index_number and self.organization_id and not self.organization.index_code():
@@ -284,8 +304,14 @@ class Attachment(models.Model):
         )
 
 
-class DisclosureGuide(models.Model):
-    """政府信息公开指南 (条例 Art 22): one per organization, edited in the admin."""
+class DisclosureGuide(Publishable):
+    """政府信息公开指南 (条例 Art 22): one per organization, reviewed and published like a
+    document, so the public only ever reads an approved version."""
+
+    revision_fields = (
+        "classification", "how_to_obtain", "office_name", "office_address", "office_hours",
+        "postal_code", "phone", "fax", "internet_contact", "supervision",
+    )  # fmt: skip
 
     organization = models.OneToOneField(
         Organization, verbose_name="机构", on_delete=models.PROTECT, related_name="disclosure_guide"
@@ -304,16 +330,34 @@ class DisclosureGuide(models.Model):
     supervision = BlockField("监督和救济", blank=True, default="")
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
+    objects = PublishableQuerySet.as_manager()
+
     class Meta:
         verbose_name = "政府信息公开指南"
         verbose_name_plural = "政府信息公开指南"
+        permissions = [
+            ("submit_disclosureguide", "可提交审核"),
+            ("review_disclosureguide", "可审核（保密审查）"),
+            ("publish_disclosureguide", "可发布和撤回"),
+        ]
 
     def __str__(self):
         return f"{self.organization.display_name}政府信息公开指南"
 
+    def save(self, *args, **kwargs):
+        if self.owner_organization_id is None:
+            self.owner_organization_id = self.organization_id
+        super().save(*args, **kwargs)
 
-class ColumnPage(models.Model):
-    """A sub-column of 政府信息公开 whose content is an edited page (制度, 年报)."""
+    def get_absolute_url(self):
+        return reverse("disclosure:guide")
+
+
+class ColumnPage(Publishable):
+    """A sub-column of 政府信息公开 whose content is an edited page (制度, 年报), reviewed and
+    published like a document."""
+
+    revision_fields = ("title", "body", "empty_note", "sort_order")
 
     slug = models.SlugField("路径", max_length=50, unique=True)
     title = LineField("栏目名称", max_length=50)
@@ -321,11 +365,29 @@ class ColumnPage(models.Model):
     empty_note = LineField("无内容时的说明", max_length=200, blank=True, default=DEFAULT_EMPTY_NOTE)
     sort_order = models.PositiveSmallIntegerField("排序", default=0)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+    # The columns are seeded with the schema, before any organization exists: the first
+    # organization to edit one owns it from then on (``portal.workflow.item_save``).
+    owner_organization = models.ForeignKey(
+        Organization,
+        verbose_name="承办机构",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        editable=False,
+        help_text="起草和审核的机构：谁公开、谁审查。",
+    )
+
+    objects = PublishableQuerySet.as_manager()
 
     class Meta:
         verbose_name = "栏目页面"
         verbose_name_plural = "栏目页面"
         ordering = ["sort_order", "pk"]
+        permissions = [
+            ("submit_columnpage", "可提交审核"),
+            ("review_columnpage", "可审核（保密审查）"),
+            ("publish_columnpage", "可发布和撤回"),
+        ]
 
     def __str__(self):
         return self.title

@@ -20,7 +20,7 @@ from portal.publication import cached_page
 
 
 def _column_page(slug: str) -> ColumnPage | None:
-    return ColumnPage.objects.filter(slug=slug).first()
+    return ColumnPage.objects.published().filter(slug=slug).first()
 
 
 @require_safe
@@ -120,7 +120,8 @@ def disclosure_guide(request):
 
 def _disclosure_guide(request):
     guide = (
-        DisclosureGuide.objects.select_related("organization")
+        DisclosureGuide.objects.published()
+        .select_related("organization")
         .order_by("organization__tree_id", "organization__lft")
         .first()
     )
@@ -138,7 +139,10 @@ def column_page(request, slug):
 
 
 def _column_page_view(request, slug):
-    column = get_object_or_404(
-        ColumnPage.objects.exclude(slug__in=["catalogue", "guide"]), slug=slug
-    )
+    columns = ColumnPage.objects.exclude(slug__in=["catalogue", "guide"]).filter(slug=slug)
+    column = columns.published().first()
+    if column is None:
+        if columns.filter(is_live=False, withdrawn_at__isnull=False).exists():
+            return error_response(410)
+        raise Http404("栏目不存在")
     return render(request, "disclosure/column_page.html", {"column": column})

@@ -38,8 +38,10 @@ def visible_scope(user, *, publish_permission: str) -> set[int] | None:
     return scope
 
 
-def in_scope(organization_id: int, scope: set[int] | None) -> bool:
-    return scope is ALL or organization_id in scope
+def in_scope(organization_id: int | None, scope: set[int] | None) -> bool:
+    """An item no organization owns yet (a site-wide column seeded with the schema) is in
+    every scope until its first edit gives it an owner."""
+    return scope is ALL or organization_id is None or organization_id in scope
 
 
 def agency_organizations(user):

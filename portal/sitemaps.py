@@ -25,8 +25,10 @@ class ColumnSitemap(Sitemap):
 
     def items(self):
         pages = ["home", "disclosure:document-list", "disclosure:guide"]
-        columns = ColumnPage.objects.exclude(slug__in=["catalogue", "guide"]).values_list(
-            "slug", flat=True
+        columns = (
+            ColumnPage.objects.published()
+            .exclude(slug__in=["catalogue", "guide"])
+            .values_list("slug", flat=True)
         )
         return pages + [("disclosure:column-page", slug) for slug in columns]
 

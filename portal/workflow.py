@@ -155,6 +155,8 @@ def item_save(item: Publishable, *, by, now: datetime | None = None) -> Publisha
         current = model._default_manager.select_for_update().get(pk=item.pk)
         if current.status in (Status.SUBMITTED, Status.APPROVED):
             raise ValidationError("审核中的信息不能修改，请先退回。", code="locked")
+        if current.owner_organization_id is None:
+            current.owner_organization_id = by.organization_id  # see portal.scopes.in_scope
         if current.is_live:
             Revision.objects.update_or_create(
                 content_type=ContentType.objects.get_for_model(model),

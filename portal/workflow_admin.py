@@ -19,7 +19,7 @@ from django.utils.html import format_html
 from portal import workflow
 from portal.forms import WorkflowStepForm
 from portal.models import Status, WorkflowEvent
-from portal.scopes import ALL, acting_scope, visible_scope
+from portal.scopes import ALL, acting_scope, in_scope, visible_scope
 
 BADGE_COLOURS = {
     Status.DRAFT: "#555b62",
@@ -75,7 +75,10 @@ def _authored_by(user, model) -> Q:
 
 
 def _scoped(queryset, scope):
-    return queryset if scope is ALL else queryset.filter(owner_organization_id__in=scope)
+    if scope is ALL:
+        return queryset
+    unowned = Q(owner_organization__isnull=True)  # see ``portal.scopes.in_scope``
+    return queryset.filter(Q(owner_organization_id__in=scope) | unowned)
 
 
 class WorkflowAdminMixin:
@@ -102,8 +105,7 @@ class WorkflowAdminMixin:
         # Under review nothing changes; clerks edit only their own organization's items.
         if obj.status in (Status.SUBMITTED, Status.APPROVED):
             return False
-        scope = acting_scope(request.user)
-        return scope is ALL or obj.owner_organization_id in scope
+        return in_scope(obj.owner_organization_id, acting_scope(request.user))
 
     def has_delete_permission(self, request, obj=None):
         # Published or once-published items stay in the record; drafts may be deleted.

@@ -2,6 +2,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import factory
+from django.utils import timezone
 
 from disclosure.models import DisclosureGuide, Document, Genre, TopicCategory
 from tests.portal.factories import OrganizationFactory
@@ -49,8 +50,20 @@ class DocumentFactory(factory.django.DjangoModelFactory):
 
 
 class DisclosureGuideFactory(factory.django.DjangoModelFactory):
+    """A published guide (``published=False`` for a draft)."""
+
     class Meta:
         model = DisclosureGuide
+
+    class Params:
+        published = factory.Trait(
+            status=Document.Status.PUBLISHED,
+            is_live=True,
+            published_at=factory.LazyFunction(timezone.now),
+            last_published_at=factory.LazyFunction(timezone.now),
+        )
+
+    published = True
 
     organization = factory.SubFactory(OrganizationFactory, name="重庆市民政局")
     classification = "按主题分类编排"

@@ -181,7 +181,9 @@ def test_editing_a_published_document_keeps_the_public_version(agency, client):
     )
     change = reverse("admin:disclosure_document_change", args=[document.pk])
     client = logged_in(client, agency.clerk)
-    response = client.post(change, form_data(agency, title="新标题"), follow=True)
+    # 成文日期 as the published record has it (a later one would be after its 发布日期).
+    data = form_data(agency, title="新标题", written_on="2024-05-06")
+    response = client.post(change, data, follow=True)
     assert "待审版本" in response.content.decode()
     document.refresh_from_db()
     assert document.title == "原标题" and document.is_live and document.status == Status.DRAFT
@@ -229,7 +231,7 @@ def test_attachments_of_a_live_document_change_only_with_its_next_publication(ag
         document=document, file=SimpleUploadedFile("旧附件.pdf", PDF), is_live=True
     )
     change = reverse("admin:disclosure_document_change", args=[document.pk])
-    data = form_data(agency, title=document.title)
+    data = form_data(agency, title=document.title, written_on="2024-05-06")
     data.update(
         {
             "attachments-TOTAL_FORMS": "2",
