@@ -16,9 +16,25 @@ from disclosure.models import (
     IndexNumberSequence,
     TopicCategory,
 )
-from disclosure.resources import DocumentPreviewResource, DocumentResource
+from disclosure.resources import (
+    REQUIRED_HEADERS,
+    DocumentPreviewResource,
+    DocumentResource,
+    preview_rows,
+)
+from portal.import_errors import clerk_message
+from portal.import_formats import LimitedCSV, LimitedXLSX
 from portal.scopes import agency_organizations
+from portal.tabular import TableLimits
 from portal.workflow_admin import ReviewQueueFilter, WorkflowAdminMixin
+
+
+class DocumentCSV(LimitedCSV):
+    required_headers = tuple(REQUIRED_HEADERS)
+
+
+class DocumentXLSX(LimitedXLSX):
+    required_headers = tuple(REQUIRED_HEADERS)
 
 
 @admin.register(TopicCategory)
@@ -93,7 +109,8 @@ class DocumentAdmin(WorkflowAdminMixin, ImportExportModelAdmin):
     preview_template = "disclosure/document_detail.html"
     resource_classes = [DocumentResource]
     import_template_name = "admin/disclosure/document/import.html"
-    formats = [CSV, XLSX]
+    import_formats = [DocumentCSV, DocumentXLSX]
+    export_formats = [CSV, XLSX]
     to_encoding = "utf-8-sig"  # Excel opens a CSV with a BOM as UTF-8
     fieldsets = [
         (
@@ -144,7 +161,18 @@ class DocumentAdmin(WorkflowAdminMixin, ImportExportModelAdmin):
 
     def get_import_context_data(self, **kwargs):
         labels = {name: field.column_name for name, field in DocumentResource.fields.items()}
-        return {**super().get_import_context_data(**kwargs), "column_labels": labels}
+        return {
+            **super().get_import_context_data(**kwargs),
+            "column_labels": labels,
+            "import_limits": TableLimits.for_admin(),
+            "preview_rows": preview_rows(),
+            "preview_slice": f":{preview_rows()}",
+        }
+
+    def add_data_read_fail_error_to_form(self, form, error):
+        # The file itself is refused (too large, wrong encoding, missing columns…): say
+        # why in Chinese next to the upload field, never the exception's class name.
+        form.add_error("import_file", clerk_message(error))
 
     def get_import_data_kwargs(self, **kwargs):
         # The confirmation re-runs the import: a row that became invalid since the preview

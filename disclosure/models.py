@@ -284,14 +284,13 @@ class Attachment(models.Model):
             return
         try:
             kind = inspect_upload(upload)
+            text = extract_text(upload, kind)  # searched with the document (条例 Art 24)
         except ValidationError as error:
             raise ValidationError({"file": error.messages}) from error
         self.content_type = kind.mime
         self.original_name = strip_to_line(posixpath.basename(upload.name))[:200]
         self.size = upload.size
-        self.text = clean_block(
-            extract_text(upload, kind)
-        )  # searched with the document (条例 Art 24)
+        self.text = clean_block(text)
 
     @property
     def display_name(self) -> str:

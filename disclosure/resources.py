@@ -18,8 +18,10 @@ they name, or, with ``--publish-as``, are published at once as a recorded migrat
 
 from __future__ import annotations
 
+import copy
 from datetime import date, datetime, time
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -255,6 +257,12 @@ class DocumentResource(resources.ModelResource):
         self._before = {}
 
     # --- reading rows ------------------------------------------------------------------
+
+    def import_data(self, dataset, **kwargs):
+        result = super().import_data(dataset, **kwargs)
+        result.total_rows = len(dataset)
+        result.source_encoding = getattr(dataset, "source_encoding", None)
+        return result
 
     def before_import(self, dataset, **kwargs):
         missing = [header for header in REQUIRED_HEADERS if header not in (dataset.headers or [])]
@@ -517,12 +525,29 @@ class DocumentResource(resources.ModelResource):
         return queryset.select_related("organization", "category__parent", "genre")
 
 
+def preview_rows() -> int:
+    return settings.IMPORT_PREVIEW_ROWS
+
+
 class DocumentPreviewResource(DocumentResource):
-    """The admin's import: the dry run shows each row's values before anything is written."""
+    """The admin's import: the dry run shows the values of the first rows (a summary
+    counts the rest) before anything is written."""
 
     class Meta(DocumentResource.Meta):
         skip_diff = False
         name = "公开文件"
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # The library reads skip_diff from the class's shared options on every row: this
+        # resource gets its own copy, so that rows past the preview skip the diff work.
+        self._meta = copy.copy(type(self)._meta)
+        self._rows_seen = 0
+
+    def import_row(self, row, instance_loader, **kwargs):
+        self._meta.skip_diff = self._rows_seen >= preview_rows()
+        self._rows_seen += 1
+        return super().import_row(row, instance_loader, **kwargs)
 
 
 def can_publish(user) -> bool:

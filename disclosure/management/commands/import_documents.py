@@ -5,9 +5,11 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from import_export.formats.base_formats import CSV, XLSX
+from django.template.defaultfilters import filesizeformat
 
-from disclosure.resources import DocumentResource, can_publish
+from disclosure.resources import REQUIRED_HEADERS, DocumentResource, can_publish
+from portal.import_errors import clerk_message
+from portal.tabular import TableFileError, TableLimits, read_table
 
 
 class Command(BaseCommand):
@@ -51,19 +53,33 @@ class Command(BaseCommand):
         if not file.is_file():
             raise CommandError(f"文件不存在：{file}")
         suffix = file.suffix.lower()
-        if suffix == ".xlsx":
-            return XLSX().create_dataset(file.read_bytes())
-        if suffix == ".csv":
-            text = file.read_bytes().decode("utf-8-sig")
-            return CSV().create_dataset(text)
-        raise CommandError("只支持 .csv（UTF-8）和 .xlsx 文件。")
+        if suffix not in (".csv", ".xlsx"):
+            raise CommandError("只支持 .csv（UTF-8 或 GBK/GB18030）和 .xlsx 文件。")
+        limits = TableLimits.for_command()
+        if file.stat().st_size > limits.max_bytes:  # before reading it into memory
+            raise CommandError(
+                f"文件过大：{filesizeformat(file.stat().st_size)}，上限为"
+                f"{filesizeformat(limits.max_bytes)}（IMPORT_MAX_BYTES）。"
+            )
+        try:
+            table = read_table(
+                file.read_bytes(),
+                file_format=suffix,
+                limits=limits,
+                required_headers=REQUIRED_HEADERS,
+            )
+        except TableFileError as error:
+            raise CommandError("；".join(error.messages)) from error
+        if table.encoding:
+            self.stdout.write(f"文件编码：{table.encoding}，{table.row_count} 行数据。")
+        return table.dataset
 
     def _errors(self, result):
         for error in result.base_errors:
-            yield f"文件错误：{error.error}"
+            yield f"文件错误：{clerk_message(error)}"
         for number, errors in result.row_errors():
             for error in errors:
-                yield f"数据第 {number} 行：{error.error}"
+                yield f"数据第 {number} 行：{clerk_message(error)}"
         for invalid in result.invalid_rows:
             for field, messages in invalid.error_dict.items():
                 label = self._label(field)

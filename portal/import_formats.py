@@ -1,0 +1,40 @@
+"""django-import-export formats that read uploads with ``portal.tabular``: within the
+limits, in any of the encodings Excel writes, refusing a bad file with a Chinese message
+before the resource sees a row. For the admin's import only; exports keep the library's
+own formats (they encode CSV with a BOM for Excel)."""
+
+from import_export.formats.base_formats import CSV, XLSX
+
+from portal.tabular import TableLimits, read_table
+
+
+class LimitedFormat:
+    """Reads the raw bytes itself (so it can tell GBK from UTF-8): binary for the admin."""
+
+    file_format = ""
+    required_headers: tuple[str, ...] = ()
+
+    def is_binary(self):
+        return True
+
+    def get_read_mode(self):
+        return "rb"
+
+    def create_dataset(self, in_stream):
+        data = in_stream if isinstance(in_stream, bytes) else bytes(in_stream)
+        table = read_table(
+            data,
+            file_format=self.file_format,
+            limits=TableLimits.for_admin(),
+            required_headers=self.required_headers,
+        )
+        table.dataset.source_encoding = table.encoding  # shown in the preview
+        return table.dataset
+
+
+class LimitedCSV(LimitedFormat, CSV):
+    file_format = "csv"
+
+
+class LimitedXLSX(LimitedFormat, XLSX):
+    file_format = "xlsx"
