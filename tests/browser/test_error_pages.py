@@ -4,7 +4,10 @@ import pytest
 
 from tests.browser.conftest import accessibility_violations
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 @pytest.mark.parametrize("viewport", ["page", "phone"])
