@@ -114,6 +114,7 @@ class Document(Publishable, TimeStampedModel):
         "title", "document_number", "organization", "category", "genre", "written_on",
         "validity", "superseded_by", "keywords", "summary", "body",
     )  # fmt: skip
+    rich_text_fields = ("body",)
 
     index_number = LineField(
         "索引号",
@@ -157,33 +158,19 @@ class Document(Publishable, TimeStampedModel):
 
     objects = DocumentQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Publishable.Meta):
         verbose_name = "公开文件"
         verbose_name_plural = "公开文件"
         ordering = ["-published_at", "-pk"]
-        permissions = [
-            ("submit_document", "可提交审核"),
-            ("review_document", "可审核（保密审查）"),
-            ("publish_document", "可发布、定时发布和撤回"),
-        ]
         indexes = [
-            models.Index(
-                fields=["is_live", "-published_at", "-id"], name="disclosure_doc_public_order"
-            ),
+            *Publishable.Meta.indexes,
             models.Index(fields=["organization", "is_live"], name="disclosure_doc_org_live"),
             models.Index(fields=["category", "is_live"], name="disclosure_doc_cat_live"),
-            models.Index(fields=["status", "owner_organization"], name="disclosure_doc_queue"),
             # Matching imported rows: by 发文字号 or 标题 within an organization.
             models.Index(
                 fields=["organization", "document_number"], name="disclosure_doc_org_number"
             ),
             models.Index(fields=["organization", "title"], name="disclosure_doc_org_title"),
-        ]
-        constraints = [
-            models.CheckConstraint(
-                condition=~models.Q(is_live=True) | models.Q(published_at__isnull=False),
-                name="disclosure_document_live_has_date",
-            )
         ]
 
     def __str__(self):
@@ -331,14 +318,9 @@ class DisclosureGuide(Publishable):
 
     objects = PublishableQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Publishable.Meta):
         verbose_name = "政府信息公开指南"
         verbose_name_plural = "政府信息公开指南"
-        permissions = [
-            ("submit_disclosureguide", "可提交审核"),
-            ("review_disclosureguide", "可审核（保密审查）"),
-            ("publish_disclosureguide", "可发布和撤回"),
-        ]
 
     def __str__(self):
         return f"{self.organization.display_name}政府信息公开指南"
@@ -357,6 +339,7 @@ class ColumnPage(Publishable):
     published like a document."""
 
     revision_fields = ("title", "body", "empty_note", "sort_order")
+    rich_text_fields = ("body",)
 
     slug = models.SlugField("路径", max_length=50, unique=True)
     title = LineField("栏目名称", max_length=50)
@@ -378,15 +361,10 @@ class ColumnPage(Publishable):
 
     objects = PublishableQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Publishable.Meta):
         verbose_name = "栏目页面"
         verbose_name_plural = "栏目页面"
         ordering = ["sort_order", "pk"]
-        permissions = [
-            ("submit_columnpage", "可提交审核"),
-            ("review_columnpage", "可审核（保密审查）"),
-            ("publish_columnpage", "可发布和撤回"),
-        ]
 
     def __str__(self):
         return self.title

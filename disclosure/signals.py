@@ -4,7 +4,7 @@ those moves bump the publication counter too (documents bump it in their own hoo
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from disclosure.models import ColumnPage, DisclosureGuide, Document, Genre, TopicCategory
+from disclosure.models import ColumnPage, DisclosureGuide, Genre, TopicCategory
 from portal import publication
 from portal.models import Organization
 
@@ -16,14 +16,3 @@ def public_content_changed(sender, **kwargs):
     if sender in SHOWN_PUBLICLY and not kwargs.get("raw"):
         publication.bump()
 
-
-def _next_scheduled_document(now):
-    return (
-        Document.objects.filter(is_live=True, published_at__gt=now)
-        .order_by("published_at")
-        .values_list("published_at", flat=True)
-        .first()
-    )
-
-
-publication.register_upcoming(_next_scheduled_document)

@@ -24,14 +24,14 @@ class WorkflowStepForm(forms.Form):
             self.fields["note"].label = step.note_label
             self.fields["note"].required = True
             self.fields["note"].error_messages["required"] = f"请填写{step.note_label}。"
-            if step.name == "approve":
+            if step.four_eyes:
                 # No ready-made text: the opinion records this item's own review.
                 self.fields[
                     "note"
                 ].help_text = "逐项写明审查结论，例如是否涉及国家秘密、工作秘密、商业秘密或个人隐私，是否同意公开。"
         else:
             del self.fields["note"]
-        if step.name != "publish":
+        if not step.schedulable:
             del self.fields["publish_at"]
 
     def clean_publish_at(self):

@@ -185,14 +185,31 @@ class PublishableQuerySet(models.QuerySet):
 
 
 class Publishable(models.Model):
-    """Abstract base of everything that reaches the public only through review.
+    """Abstract base of everything that reaches the public only through review: documents,
+    the guide and column pages, and next policy interpretations, public mailbox replies
+    and annual reports. ``portal.workflow`` is the one engine that moves them.
 
     The row holds the public version while the item is live; an edit of a live item waits
-    in a pending ``Revision`` until it is reviewed and published again. Subclasses list
-    the fields a revision carries in ``revision_fields``.
+    in a pending ``Revision`` until it is reviewed and published again. A subclass
+    declares:
+
+    - ``revision_fields``: what an edit changes and a reviewer reviews;
+    - ``rich_text_fields``: which of those hold HTML (the reviewer's diff shows their
+      text, line by line);
+    - the hooks below, whose defaults do nothing;
+    - ``class Meta(Publishable.Meta)``, which gives it the submit/review/publish
+      permissions, the rule that a live item has a publish date, and the indexes of the
+      review queue and of public listings, named after its app and model.
+
+    Letters, applications and plan tasks are not publications: a citizen's letter is
+    never reviewed for publication, it is handled. Each such app keeps its own transition
+    table and append-only event table, on the pattern of ``WorkflowEvent`` and its
+    trigger (``portal/migrations/0003``); a case may own a publication (a letter owns
+    its public reply).
     """
 
     revision_fields: tuple[str, ...] = ()
+    rich_text_fields: tuple[str, ...] = ()
 
     status = models.CharField(
         "状态", max_length=20, choices=Status, default=Status.DRAFT, editable=False
@@ -223,6 +240,35 @@ class Publishable(models.Model):
 
     class Meta:
         abstract = True
+        default_permissions = ("add", "change", "delete", "view", "submit", "review", "publish")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(is_live=True) | models.Q(published_at__isnull=False),
+                name="%(app_label)s_%(class)s_live_has_date",
+            )
+        ]
+        # Unnamed: Django names them after each concrete model's table (within the 30
+        # characters an index name may have, which "<app>_<model>_queue" would exceed).
+        indexes = [
+            models.Index(fields=["status", "owner_organization"]),  # the review queue
+            models.Index(fields=["is_live", "-published_at"]),  # public listings, newest first
+        ]
+
+    # --- hooks, run by portal.workflow under the item's row lock -------------------------
+
+    def check_publishable(self) -> None:
+        """Raise ValidationError (in Chinese) when the item may not be approved or
+        published now: the consent of a letter's writer, an interpretation a policy
+        document waits for. Runs before approve and publish."""
+
+    def on_publish(self) -> None:
+        """The new public version is in place (its fields set, not yet saved): bring
+        along what follows it (attachments, the search index)."""
+
+    def on_withdraw(self) -> None:
+        """The item has left the public (not yet saved): take along what followed it."""
+
+    # --- state ---------------------------------------------------------------------------
 
     @property
     def is_scheduled(self) -> bool:

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
@@ -21,23 +22,31 @@ from django.db.models import F
 from django.http import HttpResponse
 from django.utils import timezone
 
-from portal.models import PublicationState
+from portal.models import Publishable, PublicationState
 
 # Facts a view tells the code around it (not the client) on the response object; kept
 # with a cached page so that a hit tells them too.
 KEPT_ATTRIBUTES = ("search_found",)
 PAGE_TIMEOUT = 60 * 60  # stale entries are never served (the key moves); this only frees memory
-_upcoming: list[Callable[[datetime], datetime | None]] = []
 _memo: list = [None, 0.0]  # [version, monotonic time until which it is trusted]
 
 
-def register_upcoming(provider: Callable[[datetime], datetime | None]) -> None:
-    """A model with scheduled publication tells when its next item goes live."""
-    _upcoming.append(provider)
+def publishable_models() -> list[type[Publishable]]:
+    """Every concrete ``Publishable`` model of every installed app."""
+    return [model for model in apps.get_models() if issubclass(model, Publishable)]
 
 
 def _next_change(now: datetime) -> datetime | None:
-    times = [t for t in (provider(now) for provider in _upcoming) if t is not None]
+    """When the next scheduled item of any kind goes live (one small indexed query per
+    publishable model, only when something was published or withdrawn)."""
+    times = [
+        model._default_manager.filter(is_live=True, published_at__gt=now)
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
+        for model in publishable_models()
+    ]
+    times = [t for t in times if t is not None]
     return min(times) if times else None
 
 

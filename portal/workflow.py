@@ -43,6 +43,9 @@ PUBLISH_TIME_TOLERANCE = timedelta(minutes=10)
 
 @dataclass(frozen=True)
 class Step:
+    """One move of the workflow. What a step demands is in its flags, so the engine and
+    the admin ask "does this step need a live item?", never "is this the withdraw step?"."""
+
     name: str
     label: str
     action: str
@@ -50,23 +53,35 @@ class Step:
     target: str
     permission: str
     note_label: str = ""
-    publishing: bool = False
+    publishing: bool = False  # acts in the publisher's agency-wide scope
+    needs_live: bool = False  # only on an item the public can see
+    four_eyes: bool = False  # never by an author of the version under review
+    schedulable: bool = False  # may take a publish time in the future
+    guarded: bool = False  # the item's check_publishable() must pass first
 
     @property
     def needs_note(self) -> bool:
         return bool(self.note_label)
+
+    @property
+    def goes_live(self) -> bool:
+        return self.target == Status.PUBLISHED
+
+    @property
+    def takes_offline(self) -> bool:
+        return self.target == Status.WITHDRAWN
 
 
 STEPS = {
     step.name: step
     for step in [
         Step("submit", "提交审核", Action.SUBMITTED, frozenset({Status.DRAFT}), Status.SUBMITTED, "submit"),
-        Step("approve", "审核通过", Action.APPROVED, frozenset({Status.SUBMITTED}), Status.APPROVED, "review", "审查意见"),
+        Step("approve", "审核通过", Action.APPROVED, frozenset({Status.SUBMITTED}), Status.APPROVED, "review", "审查意见", four_eyes=True, guarded=True),
         # A reviewer sends back what is under review or approved but not yet published.
         Step("return", "退回", Action.RETURNED, frozenset({Status.SUBMITTED, Status.APPROVED}), Status.DRAFT, "review", "退回理由"),
-        Step("publish", "发布", Action.PUBLISHED, frozenset({Status.APPROVED}), Status.PUBLISHED, "publish", publishing=True),
+        Step("publish", "发布", Action.PUBLISHED, frozenset({Status.APPROVED}), Status.PUBLISHED, "publish", publishing=True, schedulable=True, guarded=True),
         # Whatever is live can be withdrawn, also while an edit of it is under way.
-        Step("withdraw", "撤回", Action.WITHDRAWN, frozenset(Status) - {Status.WITHDRAWN}, Status.WITHDRAWN, "publish", "撤回理由", publishing=True),
+        Step("withdraw", "撤回", Action.WITHDRAWN, frozenset(Status) - {Status.WITHDRAWN}, Status.WITHDRAWN, "publish", "撤回理由", publishing=True, needs_live=True),
     ]
 }  # fmt: skip
 
@@ -79,13 +94,13 @@ def allowed_steps(item: Publishable, user) -> list[Step]:
     """The steps ``user`` may take on ``item`` now (for buttons; ``perform`` re-checks)."""
     steps = []
     for step in STEPS.values():
-        if item.status not in step.sources or (step.name == "withdraw" and not item.is_live):
+        if item.status not in step.sources or (step.needs_live and not item.is_live):
             continue
         if not user.has_perm(permission_name(type(item), step.permission)):
             continue
         if not in_scope(item.owner_organization_id, acting_scope(user, publishing=step.publishing)):
             continue
-        if step.name == "approve" and user.pk in authors_of_pending_version(item):
+        if step.four_eyes and user.pk in authors_of_pending_version(item):
             continue
         steps.append(step)
     return steps
@@ -113,19 +128,21 @@ def perform(
         item = model._default_manager.select_for_update().get(pk=item.pk)
         if not in_scope(item.owner_organization_id, acting_scope(by, publishing=spec.publishing)):
             raise PermissionDenied(f"“{item}”不属于您所在机构，不能{spec.label}。")
-        if item.status not in spec.sources or (step == "withdraw" and not item.is_live):
+        if item.status not in spec.sources or (spec.needs_live and not item.is_live):
             raise ValidationError(
                 f"“{item}”当前状态为“{item.get_status_display()}”，不能{spec.label}"
                 "（可能已被他人处理，请刷新后查看）。",
                 code="invalid_transition",
             )
-        if step == "approve" and by.pk in authors_of_pending_version(item):
+        if spec.four_eyes and by.pk in authors_of_pending_version(item):
             raise PermissionDenied("不能审核自己起草或修改的版本：谁公开、谁审查，审核人须为他人。")
+        if spec.guarded:  # on the version under review, without touching the locked row
+            working_version(copy.copy(item)).check_publishable()
         from_status = item.status
-        if step == "publish":
-            _go_live(item, by=by, now=now, publish_at=publish_at)
+        if spec.goes_live:
+            _go_live(item, by=by, now=now, publish_at=publish_at if spec.schedulable else None)
             item.full_clean()  # content is checked when it goes public, not on every step
-        elif step == "withdraw":
+        elif spec.takes_offline:
             _take_offline(item, now=now)
         item.status = spec.target
         item.save()
@@ -177,31 +194,39 @@ def item_save(item: Publishable, *, by, now: datetime | None = None) -> Publisha
 
 def item_migrate_published(item: Publishable, *, by, now: datetime | None = None) -> Publishable:
     """Publish a record brought over from an earlier catalogue as it was, keeping its
-    historical publish date; the history says it was a migration and by whom."""
-    if not by.has_perm(permission_name(type(item), "publish")):
+    historical publish date; the history says it was a migration and by whom. Locked and
+    validated like every other step."""
+    model = type(item)
+    if not by.has_perm(permission_name(model, "publish")):
         raise PermissionDenied(f"{by} 不是发布员，不能以其名义迁移发布。")
     now = now or timezone.now()
-    from_status = item.status if item.pk else ""
-    item.status = Status.PUBLISHED
-    item.is_live = True
-    item.published_at = item.published_at or now
-    item.last_published_at = now
-    item.withdrawn_at = None
-    item.save()
-    if hasattr(item, "on_publish"):
+    with transaction.atomic():
+        from_status = ""
+        if item.pk is not None:
+            from_status = model._default_manager.select_for_update().get(pk=item.pk).status
+        item.check_publishable()
+        item.status = Status.PUBLISHED
+        item.is_live = True
+        item.published_at = item.published_at or now
+        item.last_published_at = now
+        item.withdrawn_at = None
+        item.full_clean()
+        item.save()
         item.on_publish()
-    Revision.objects.filter(
-        content_type=ContentType.objects.get_for_model(item), object_id=item.pk, is_pending=True
-    ).delete()
-    record(
-        item,
-        action=Action.MIGRATED,
-        from_status=from_status,
-        by=by,
-        at=now,
-        note="从原目录迁移，保留原发布日期",
-    )
-    publication.bump(now)
+        Revision.objects.filter(
+            content_type=ContentType.objects.get_for_model(item),
+            object_id=item.pk,
+            is_pending=True,
+        ).delete()
+        record(
+            item,
+            action=Action.MIGRATED,
+            from_status=from_status,
+            by=by,
+            at=now,
+            note="从原目录迁移，保留原发布日期",
+        )
+        publication.bump(now)
     return item
 
 
@@ -214,8 +239,7 @@ def _take_offline(item: Publishable, *, now: datetime) -> None:
         pending.delete()
     item.is_live = False
     item.withdrawn_at = now
-    if hasattr(item, "on_withdraw"):
-        item.on_withdraw()
+    item.on_withdraw()
 
 
 def _go_live(item: Publishable, *, by, now: datetime, publish_at: datetime | None) -> None:
@@ -248,8 +272,7 @@ def _go_live(item: Publishable, *, by, now: datetime, publish_at: datetime | Non
     item.is_live = True
     item.withdrawn_at = None
     item.last_published_at = now
-    if hasattr(item, "on_publish"):
-        item.on_publish()
+    item.on_publish()
 
 
 def record(item, *, action, from_status, by, at, note="") -> WorkflowEvent:
@@ -327,6 +350,7 @@ class Change:
     before: str
     after: str
     diff: list[str]
+    is_rich_text: bool = False  # shown as a line diff of its text
 
 
 def pending_changes(item) -> list[Change]:
@@ -352,7 +376,8 @@ def pending_changes(item) -> list[Change]:
                     n=1,
                 )
             )[2:]
-            changes.append(Change(str(field.verbose_name), before, after, diff))
+            rich = name in item.rich_text_fields
+            changes.append(Change(str(field.verbose_name), before, after, diff, rich))
     return changes
 
 
@@ -360,6 +385,6 @@ def _display(item, field) -> str:
     value = getattr(item, field.name)
     if value is None:
         return ""
-    if field.name == "body":
+    if field.name in item.rich_text_fields:
         return strip_tags(value.replace("</p>", "</p>\n")).strip()
     return str(value)

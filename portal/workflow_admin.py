@@ -199,7 +199,7 @@ class WorkflowAdminMixin:
     def _step_action(self, request, queryset, step_name):
         step = workflow.STEPS[step_name]
         items = list(queryset)
-        asks = step.needs_note or step.name == "publish"
+        asks = step.needs_note or step.schedulable
         form = WorkflowStepForm(request.POST if "apply" in request.POST else None, step=step)
         if asks and not (form.is_bound and form.is_valid()):
             return self._render_step_page(request, step, items, form, bulk=True)
@@ -283,7 +283,9 @@ class WorkflowAdminMixin:
         return TemplateResponse(request, self.preview_template, self.preview_context(item))
 
     def preview_context(self, item) -> dict:
-        return {"document": item, "preview": True}
+        """The context ``preview_template`` is rendered with; a subclass names the item
+        as its public template expects."""
+        return {"object": item, "preview": True}
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         item = self.get_object(request, unquote(object_id))
