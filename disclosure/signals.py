@@ -15,4 +15,3 @@ SHOWN_PUBLICLY = (ColumnPage, DisclosureGuide, Genre, TopicCategory, Organizatio
 def public_content_changed(sender, **kwargs):
     if sender in SHOWN_PUBLICLY and not kwargs.get("raw"):
         publication.bump()
-

@@ -22,7 +22,7 @@ from django.db.models import F
 from django.http import HttpResponse
 from django.utils import timezone
 
-from portal.models import Publishable, PublicationState
+from portal.models import PublicationState, Publishable
 
 # Facts a view tells the code around it (not the client) on the response object; kept
 # with a cached page so that a hit tells them too.
