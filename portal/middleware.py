@@ -17,9 +17,12 @@ class SecurityHeadersMiddleware:
 
     - Content-Security-Policy: every asset from this site only.
     - Permissions-Policy: no browser feature.
-    - Cache-Control, deliberately: an anonymous public page may be kept by browsers and
-      proxies for ``PUBLIC_CACHE_SECONDS`` (short, so a withdrawal reaches readers soon);
-      anything a signed-in user sees is private.
+    - Cache-Control, deliberately: an anonymous public page may be stored by browsers and
+      proxies, but by default (``PUBLIC_CACHE_SECONDS`` = 0) is revalidated on every use,
+      so a publication or a withdrawal shows at once; the ETag that
+      ``ConditionalGetMiddleware`` adds makes an unchanged page a body-less 304. A
+      deployment may allow ``max-age`` seconds instead. Anything a signed-in user sees is
+      private.
     """
 
     def __init__(self, get_response):
@@ -44,5 +47,6 @@ class SecurityHeadersMiddleware:
         if admin or signed_in:
             return "private, no-cache"
         if request.method in ("GET", "HEAD") and response.status_code == 200:
-            return f"public, max-age={settings.PUBLIC_CACHE_SECONDS}"
+            seconds = settings.PUBLIC_CACHE_SECONDS
+            return f"public, max-age={seconds}" if seconds > 0 else "public, no-cache"
         return "no-cache"

@@ -104,6 +104,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -194,8 +195,9 @@ CONTENT_SECURITY_POLICY = (
     "frame-ancestors 'none'; form-action 'self'"
 )
 CONTENT_SECURITY_POLICY_ADMIN = CONTENT_SECURITY_POLICY + "; style-src 'self' 'unsafe-inline'"
-# How long browsers and proxies may keep an anonymous public page or attachment.
-PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 60)
+# How long browsers and proxies may use an anonymous public page or attachment without
+# asking again; 0 (the default): always revalidate (ETag), so withdrawals show at once.
+PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 0)
 CSRF_FAILURE_VIEW = "portal.errors.csrf_failure"
 
 # Public pages are cached per worker process and keyed on the publication counter

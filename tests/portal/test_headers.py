@@ -29,6 +29,13 @@ def test_public_pages_and_attachments_may_be_cached_briefly(client, settings):
         assert client.get(url)["Cache-Control"] == "public, max-age=90"
 
 
+def test_by_default_public_pages_are_revalidated_and_unchanged_ones_cost_no_body(client):
+    first = client.get(reverse("home"))
+    assert first["Cache-Control"] == "public, no-cache" and first.has_header("ETag")
+    again = client.get(reverse("home"), HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and again.content == b""
+
+
 def test_what_staff_see_is_never_kept_by_a_shared_cache(client, admin_user):
     client.force_login(admin_user)
     assert "private" in client.get(reverse("home"))["Cache-Control"]
