@@ -6,6 +6,7 @@ from disclosure.models import Document, IndexNumberSequence
 from portal.models import Organization
 from tests.disclosure.factories import DisclosureGuideFactory, DocumentFactory
 from tests.portal.factories import UserFactory
+from tests.publishing.models import Notice
 
 pytestmark = pytest.mark.django_db
 
@@ -32,8 +33,9 @@ def test_every_changelist_search_and_add_page_opens(superuser_client, model):
 
 @pytest.mark.parametrize("model", list(admin.site._registry), ids=lambda m: m.__name__)
 def test_every_change_page_opens(superuser_client, model):
-    DocumentFactory(published=True)
+    document = DocumentFactory(published=True)
     DisclosureGuideFactory()
+    Notice.objects.create(title="测试通告", owner_organization=document.organization)
     instance = model._default_manager.first()
     if instance is None:
         pytest.fail(f"no {model.__name__} to open: the migration or the factory should create one")

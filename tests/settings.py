@@ -1,0 +1,7 @@
+"""The portal's settings plus the test-only publishable app (``tests.publishing``)."""
+
+from portal.settings import *  # noqa: F403
+from portal.settings import INSTALLED_APPS
+
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.publishing"]
+ROOT_URLCONF = "tests.urls"
