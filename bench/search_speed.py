@@ -10,7 +10,8 @@ from django.db import connection
 from django.db.models import Q
 from django.test import Client
 
-from disclosure.models import Document, SearchEntry
+from disclosure.models import Document
+from portal.models import SearchEntry
 
 TWO_CHARACTER_WORDS = [
     "低保",
@@ -105,7 +106,7 @@ def measure_recall(words) -> list[tuple[str, int, int, int]]:
         )
         from django.contrib.postgres.search import SearchQuery
 
-        from portal.textsearch import tsquery
+        from portal.search.textsearch import tsquery
 
         query = SearchQuery(tsquery(word), search_type="raw", config="simple")
         found = set(SearchEntry.objects.filter(vector=query).values_list("object_id", flat=True))

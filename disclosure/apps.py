@@ -8,7 +8,17 @@ class DisclosureConfig(AppConfig):
 
     def ready(self):
         from disclosure import signals  # noqa: F401 - connects the cache receivers
+        from disclosure.catalogue import CATALOGUE_FACETS
+        from disclosure.search_index import DOCUMENTS
+        from disclosure.sitemaps import ColumnSitemap, DocumentSitemap
+        from portal import search
+        from portal.sitemaps import register_sitemap
 
+        search.register(DOCUMENTS)
+        for param, factory in CATALOGUE_FACETS.items():
+            search.register_facet(param, factory)
+        register_sitemap("documents", DocumentSitemap)
+        register_sitemap("columns", ColumnSitemap)
         self._check_index_number_format()
 
     def _check_index_number_format(self):

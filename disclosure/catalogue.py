@@ -1,40 +1,61 @@
-"""The catalogue's facets, built from the vocabularies (read once per request)."""
+"""The catalogue's facets, built from the vocabularies (read once per publication
+version); the search page offers the same ones (registered in ``DisclosureConfig``)."""
 
 from django.urls import reverse
 
-from disclosure.facets import ChoiceFacet, FacetedSearch, ModelFacet, TreeFacet, YearFacet
 from disclosure.models import Document, Genre, TopicCategory
 from portal.models import Organization
 from portal.publication import per_version
+from portal.search.facets import (
+    ChoiceFacet,
+    Facet,
+    FacetedSearch,
+    ModelFacet,
+    TreeFacet,
+    YearFacet,
+)
 
 
-def catalogue_facets(params, *, base_url: str | None = None, extra=()) -> FacetedSearch:
-    """The catalogue's facets; search adds its own (content type) through ``extra``."""
+def topic_facet() -> TreeFacet:
+    topics = per_version("topics", lambda: list(TopicCategory.objects.all()))
+    return TreeFacet("category", "主题分类", "category", topics)
+
+
+def genre_facet() -> ModelFacet:
+    genres = per_version("genres", lambda: list(Genre.objects.all()))
+    return ModelFacet("genre", "体裁分类", "genre", genres)
+
+
+def organization_facet() -> TreeFacet:
+    organizations = per_version("organizations", lambda: list(Organization.objects.all()))
+    return TreeFacet(
+        "org", "发布机构", "organization", organizations, node_label=lambda o: o.display_name
+    )
+
+
+def year_facet() -> YearFacet:
+    return YearFacet("year", "发布年份", "published_at")
+
+
+def validity_facet() -> ChoiceFacet:
+    return ChoiceFacet("validity", "有效性", "validity", Document.Validity.choices)
+
+
+# 主题分类, 体裁分类, 发布机构, 发布年份, 有效性, over the search index's columns.
+CATALOGUE_FACETS = {
+    "category": topic_facet,
+    "genre": genre_facet,
+    "org": organization_facet,
+    "year": year_facet,
+    "validity": validity_facet,
+}
+
+
+def catalogue_facet_list() -> list[Facet]:
+    return [factory() for factory in CATALOGUE_FACETS.values()]
+
+
+def catalogue_facets(params) -> FacetedSearch:
     return FacetedSearch(
-        [
-            TreeFacet(
-                "category",
-                "主题分类",
-                "category",
-                per_version("topics", lambda: list(TopicCategory.objects.all())),
-            ),
-            ModelFacet(
-                "genre",
-                "体裁分类",
-                "genre",
-                per_version("genres", lambda: list(Genre.objects.all())),
-            ),
-            TreeFacet(
-                "org",
-                "发布机构",
-                "organization",
-                per_version("organizations", lambda: list(Organization.objects.all())),
-                node_label=lambda organization: organization.display_name,
-            ),
-            YearFacet("year", "发布年份", "published_at"),
-            ChoiceFacet("validity", "有效性", "validity", Document.Validity.choices),
-            *extra,
-        ],
-        params,
-        base_url=base_url or reverse("disclosure:document-list"),
+        catalogue_facet_list(), params, base_url=reverse("disclosure:document-list")
     )

@@ -3,43 +3,14 @@
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 
 from disclosure.models import Document, TopicCategory
-from disclosure.search_index import plain_text
+from portal.feeds import SafeAtomFeed, SafeRssFeed
 from portal.models import Organization
-from portal.plaintext import xml_safe
+from portal.richtext import plain_text
 
 ITEMS = 20
-
-
-class XmlSafe:
-    """A feed generator that drops what XML cannot carry from every text it is given, so
-    that no stored value (one saved before today's input rules, say) can break a feed."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*(xml_safe(a) for a in args), **_xml_safe_values(kwargs))
-
-    def add_item(self, *args, **kwargs):
-        super().add_item(*(xml_safe(a) for a in args), **_xml_safe_values(kwargs))
-
-
-def _xml_safe_values(kwargs: dict) -> dict:
-    def clean(value):
-        if isinstance(value, list | tuple):
-            return type(value)(xml_safe(v) for v in value)
-        return xml_safe(value)
-
-    return {name: clean(value) for name, value in kwargs.items()}
-
-
-class SafeRssFeed(XmlSafe, Rss201rev2Feed):
-    pass
-
-
-class SafeAtomFeed(XmlSafe, Atom1Feed):
-    pass
 
 
 class DocumentFeed(Feed):

@@ -3,8 +3,6 @@
 import posixpath
 import secrets
 
-from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -212,17 +210,9 @@ class Document(Publishable, TimeStampedModel):
 
     def on_publish(self):
         """Attachments follow the document: uploads made since the last publication go
-        public, those marked for removal go; the search index gets the new version."""
-        from disclosure.search_index import index_document
-
+        public, those marked for removal go (the workflow then indexes the new version)."""
         self.attachments.filter(remove_on_publish=True).delete()
         self.attachments.update(is_live=True)
-        index_document(self)
-
-    def on_withdraw(self):
-        from disclosure.search_index import unindex_document
-
-        unindex_document(self)
 
 
 def attachment_path(attachment, filename):
@@ -375,68 +365,3 @@ class ColumnPage(Publishable):
 
     def get_absolute_url(self):
         return reverse("disclosure:column-page", kwargs={"slug": self.slug})
-
-
-class SearchEntry(models.Model):
-    """One published item in the search index (documents now; interpretations and
-    published mailbox replies as their issues land). Written in the same transaction as
-    the publication, edit or withdrawal it reflects (``disclosure.search_index``)."""
-
-    class Kind(models.TextChoices):
-        DOCUMENT = "document", "公开文件"
-
-    kind = models.CharField("类型", max_length=20, choices=Kind)
-    object_id = models.PositiveBigIntegerField()
-    title = models.CharField("标题", max_length=300)
-    url = models.CharField(max_length=200)
-    published_at = models.DateTimeField("发布日期")
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
-    category = models.ForeignKey(
-        TopicCategory, on_delete=models.CASCADE, null=True, related_name="+"
-    )
-    genre = models.ForeignKey(Genre, on_delete=models.CASCADE, null=True, related_name="+")
-    validity = models.CharField(max_length=10, blank=True, default="")
-    document_number = models.CharField(max_length=100, blank=True, default="", db_index=True)
-    vector = SearchVectorField()
-    # Title and 文号 alone: "title matches first" (lexemes stored without positions match
-    # any weight, so weights in ``vector`` cannot tell title matches apart).
-    title_vector = SearchVectorField(null=True)
-
-    class Meta:
-        verbose_name = "检索索引"
-        verbose_name_plural = "检索索引"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["kind", "object_id"], name="disclosure_searchentry_unique_item"
-            )
-        ]
-        indexes = [
-            GinIndex(fields=["vector"], name="disclosure_search_vector"),
-            models.Index(fields=["-published_at", "-id"], name="disclosure_search_newest"),
-        ]
-
-    def __str__(self):
-        return self.title
-
-
-class SearchTerm(models.Model):
-    """How often a query found something, per day, for the "popular searches" list.
-
-    Only queries that look like subject words are kept (Chinese or Latin letters, at most
-    20 characters, no long digit runs), so names with ID or phone numbers never are."""
-
-    day = models.DateField("日期")
-    query = models.CharField("检索词", max_length=20)
-    count = models.PositiveIntegerField("次数", default=0)
-
-    class Meta:
-        verbose_name = "检索词统计"
-        verbose_name_plural = "检索词统计"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["day", "query"], name="disclosure_searchterm_unique_day_query"
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.day} {self.query} ×{self.count}"

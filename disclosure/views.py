@@ -13,9 +13,10 @@ from disclosure.models import (
     ColumnPage,
     DisclosureGuide,
     Document,
-    SearchEntry,
 )
+from disclosure.search_index import DOCUMENTS
 from portal.errors import error_response
+from portal.models import SearchEntry
 from portal.publication import cached_page
 
 
@@ -34,9 +35,7 @@ def _document_list(request):
     # Filtering, counting and paging run on the narrow search-index rows (one per public
     # document, kept in step with every publication); only the page's 20 documents are
     # read from the wide document table.
-    published = SearchEntry.objects.filter(
-        kind=SearchEntry.Kind.DOCUMENT, published_at__lte=timezone.now()
-    )
+    published = SearchEntry.objects.filter(kind=DOCUMENTS.name, published_at__lte=timezone.now())
     page = Paginator(
         facets.filter(published)
         .order_by("-published_at", "-id")

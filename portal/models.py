@@ -5,6 +5,8 @@ import uuid
 from datetime import date
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
@@ -372,3 +374,73 @@ class PublicationState(models.Model):
 
     def __str__(self):
         return f"v{self.version}"
+
+
+# ---------------------------------------------------------------------------------------
+# The search index, shared by every kind of public content (portal.search).
+
+
+class SearchEntry(models.Model):
+    """One public item in the search index, of any registered kind (a document, an
+    interpretation, a public reply…). Written in the same transaction as the publication,
+    edit or withdrawal it reflects (``portal.search.registry``).
+
+    The table stays narrow (no body text: snippets are cut from the page's own items), so
+    scans over it are fast. ``category_id``, ``genre_id`` and ``validity`` are the
+    catalogue's facets (主题分类, 体裁分类, 有效性); a kind without them leaves them empty. They
+    are plain columns, not foreign keys: the vocabularies belong to the apps."""
+
+    kind = models.CharField("类型", max_length=30)
+    object_id = models.PositiveBigIntegerField()
+    title = models.CharField("标题", max_length=300)
+    url = models.CharField(max_length=200)
+    published_at = models.DateTimeField("发布日期")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    category_id = models.BigIntegerField(null=True)
+    genre_id = models.BigIntegerField(null=True)
+    validity = models.CharField(max_length=10, blank=True, default="")
+    document_number = models.CharField(max_length=100, blank=True, default="", db_index=True)
+    vector = SearchVectorField()
+    # Title and 文号 alone: "title matches first" (lexemes stored without positions match
+    # any weight, so weights in ``vector`` cannot tell title matches apart).
+    title_vector = SearchVectorField(null=True)
+
+    class Meta:
+        verbose_name = "检索索引"
+        verbose_name_plural = "检索索引"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "object_id"], name="portal_searchentry_unique_item"
+            )
+        ]
+        indexes = [
+            GinIndex(fields=["vector"], name="portal_search_vector"),
+            models.Index(fields=["-published_at", "-id"], name="portal_search_newest"),
+            models.Index(fields=["kind", "-published_at", "-id"], name="portal_search_kind_newest"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class SearchTerm(models.Model):
+    """How often a query found something, per day, for the "popular searches" list.
+
+    Only queries that look like subject words are kept (Chinese or Latin letters, at most
+    20 characters, no long digit runs), so names with ID or phone numbers never are."""
+
+    day = models.DateField("日期")
+    query = models.CharField("检索词", max_length=20)
+    count = models.PositiveIntegerField("次数", default=0)
+
+    class Meta:
+        verbose_name = "检索词统计"
+        verbose_name_plural = "检索词统计"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "query"], name="portal_searchterm_unique_day_query"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.day} {self.query} ×{self.count}"

@@ -23,6 +23,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 
 from portal.models import PublicationState, Publishable
+from portal.search import terms
 
 # Facts a view tells the code around it (not the client) on the response object; kept
 # with a cached page so that a hit tells them too.
@@ -93,6 +94,15 @@ def _read_version(now: datetime) -> str:
 
 
 _vocabularies: dict = {}
+
+
+def reset_process_caches() -> None:
+    """Forget what this process remembers between requests: the trusted counter, the
+    vocabularies, the untallied searches. For tests (a rolled-back transaction resets
+    the counter) and for anything that changes the database behind the portal's back."""
+    _memo[:] = [None, 0.0]
+    _vocabularies.clear()
+    terms.discard_tally()
 
 
 def per_version(name: str, load: Callable[[], object]):

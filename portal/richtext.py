@@ -1,5 +1,6 @@
 """Sanitising rich text that clerks paste from word processors (documents, interpretations)."""
 
+import html
 import re
 
 import nh3
@@ -54,3 +55,15 @@ def plain_text_to_html(text: str) -> str:
 
     lines = clean_block(text).splitlines()
     return "\n".join(f"<p>{escape(line.strip())}</p>" for line in lines if line.strip())
+
+
+_BLOCK_END = re.compile(r"</(p|div|h[2-6]|li|tr|table|blockquote)>|<br\s*/?>", re.I)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def plain_text(markup: str) -> str:
+    """Text of (already sanitised) HTML, one line per block. A regular expression
+    suffices for nh3's output and is many times faster than an HTML parser, which
+    matters when 100,000 documents are indexed."""
+    text = _TAG.sub("", _BLOCK_END.sub("\n", markup or ""))
+    return html.unescape(text).strip()

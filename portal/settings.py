@@ -219,6 +219,8 @@ CACHES = {
 
 PAGE_CACHE = env_bool("PAGE_CACHE", True)
 PAGE_CACHE_VERSION_SECONDS = float(env("PAGE_CACHE_VERSION_SECONDS", "1"))
+# Popular searches are tallied per process and written at most this often (seconds).
+SEARCH_TERMS_FLUSH_SECONDS = float(env("SEARCH_TERMS_FLUSH_SECONDS", "10"))
 
 # The 索引号 pattern (国办秘函〔2009〕6号): formats vary by locality, so it is configurable.
 INDEX_NUMBER_FORMAT = env("INDEX_NUMBER_FORMAT", "{code}/{year}-{sequence:05d}")

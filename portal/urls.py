@@ -1,9 +1,11 @@
+"""The site's URLs: the portal's own pages, then each app's ``urls.py``, included by name
+(an app's feeds and public pages live there; adding an app adds one line here)."""
+
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
-from disclosure import feeds
 from portal import views
 from portal.sitemaps import SITEMAPS
 
@@ -28,18 +30,8 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="django.contrib.sitemaps.views.sitemap",
     ),
-    path("feeds/documents/", feeds.DocumentFeed(), name="feed-documents"),
-    path("feeds/documents/atom/", feeds.AtomDocumentFeed(), name="feed-documents-atom"),
-    path("feeds/categories/<int:pk>/", feeds.CategoryFeed(), name="feed-category"),
-    path("feeds/categories/<int:pk>/atom/", feeds.AtomCategoryFeed(), name="feed-category-atom"),
-    path("feeds/organizations/<int:pk>/", feeds.OrganizationFeed(), name="feed-organization"),
-    path(
-        "feeds/organizations/<int:pk>/atom/",
-        feeds.AtomOrganizationFeed(),
-        name="feed-organization-atom",
-    ),
     path("favicon.ico", views.favicon),
-    path("disclosure/", include("disclosure.urls")),
+    path("", include("disclosure.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -7,11 +7,13 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from disclosure.facets import TreeFacet
-from disclosure.models import Document, SearchEntry, TopicCategory
-from disclosure.search import run_search
-from disclosure.search_terms import popular_search_terms, record_search_term
+from portal.models import SearchEntry
 from portal.publication import cached_page
+from portal.search import registry
+from portal.search.query import run_search
+from portal.search.terms import popular_search_terms, record_search_term
+
+HOME_LATEST = 10
 
 
 @require_safe
@@ -20,27 +22,24 @@ def home(request):
 
 
 def _home(request):
-    published = Document.objects.published()
-    # Topic counts come from the narrow search-index rows, one per public document.
-    entries = SearchEntry.objects.filter(
-        kind=SearchEntry.Kind.DOCUMENT, published_at__lte=timezone.now()
-    )
-    category_facet = TreeFacet(
-        "category", "主题分类", "category", list(TopicCategory.objects.all())
-    )
+    # Everything public of every registered kind, from the narrow index rows.
+    public = SearchEntry.objects.filter(published_at__lte=timezone.now())
+    topics = registry.facet("category")
     return render(
         request,
         "portal/home.html",
         {
-            "latest_documents": published.for_listing().newest_first()[:10],
-            "categories": category_facet.options(entries, None),
+            "latest_entries": public.select_related("organization").order_by(
+                "-published_at", "-id"
+            )[:HOME_LATEST],
+            "categories": topics.options(public, None) if topics else [],
         },
     )
 
 
 @require_safe
 def search(request):
-    """/search/?q=: documents (and, as they land, interpretations and mailbox replies)."""
+    """/search/?q=: every registered kind of public content, ``?kind=`` narrows to one."""
     now = timezone.now()
     response = cached_page(request, lambda: _search(request, now))
     if request.method == "GET" and getattr(response, "search_found", False):
@@ -64,8 +63,9 @@ def _search(request, now):
     )
     # Popular searches count only queries found in some title: subject words, not names
     # that happen to occur in a body.
-    titled = any(getattr(entry, "title_hit", False) for entry in outcome.page_obj or [])
-    response.search_found = titled
+    response.search_found = any(
+        getattr(entry, "title_hit", False) for entry in outcome.page_obj or []
+    )
     return response
 
 

@@ -27,7 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from portal import publication
+from portal import publication, search
 from portal.models import Publishable, Revision, Status, WorkflowEvent
 from portal.scopes import acting_scope, in_scope
 
@@ -213,6 +213,7 @@ def item_migrate_published(item: Publishable, *, by, now: datetime | None = None
         item.full_clean()
         item.save()
         item.on_publish()
+        search.index_item(item)
         Revision.objects.filter(
             content_type=ContentType.objects.get_for_model(item),
             object_id=item.pk,
@@ -240,6 +241,7 @@ def _take_offline(item: Publishable, *, now: datetime) -> None:
     item.is_live = False
     item.withdrawn_at = now
     item.on_withdraw()
+    search.unindex_item(item)
 
 
 def _go_live(item: Publishable, *, by, now: datetime, publish_at: datetime | None) -> None:
@@ -273,6 +275,7 @@ def _go_live(item: Publishable, *, by, now: datetime, publish_at: datetime | Non
     item.withdrawn_at = None
     item.last_published_at = now
     item.on_publish()
+    search.index_item(item)  # the new public version, in this transaction
 
 
 def record(item, *, action, from_status, by, at, note="") -> WorkflowEvent:

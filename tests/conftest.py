@@ -19,8 +19,8 @@ def _test_settings(settings, tmp_path):
     cache.clear()
     from portal import publication
 
-    publication._vocabularies.clear()  # keyed by the counter, which each rollback resets
-    publication._memo[:] = [None, 0.0]
+    publication.reset_process_caches()  # the counter is reset by each rollback
+    settings.SEARCH_TERMS_FLUSH_SECONDS = 0  # popular searches written after each request
 
 
 from tests.portal.roles import agency  # noqa: E402,F401  (fixture shared by app tests)

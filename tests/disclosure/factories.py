@@ -37,10 +37,9 @@ class DocumentFactory(factory.django.DjangoModelFactory):
     def indexed(document, create, extracted, **kwargs):
         """A live document is in the search index, as publishing would have put it."""
         if create and document.is_live:
-            from disclosure.search_index import index_document
-            from portal import publication
+            from portal import publication, search
 
-            index_document(document)
+            search.index_item(document)
             publication.bump()
 
     organization = factory.SubFactory(OrganizationFactory)

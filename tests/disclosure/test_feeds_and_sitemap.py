@@ -18,14 +18,14 @@ def rss_titles(response):
 def test_the_documents_feed_lists_the_newest_public_documents(client):
     DocumentFactory(title="公开的通知", published=True)
     DocumentFactory(title="草稿通知")
-    response = client.get(reverse("feed-documents"))
+    response = client.get(reverse("disclosure:feed-documents"))
     assert response["Content-Type"].startswith("application/rss+xml")
     assert rss_titles(response) == ["公开的通知"]
 
 
 def test_the_atom_feed_carries_the_same_documents(client):
     DocumentFactory(title="公开的通知", published=True)
-    root = ET.fromstring(client.get(reverse("feed-documents-atom")).content)
+    root = ET.fromstring(client.get(reverse("disclosure:feed-documents-atom")).content)
     assert [entry.findtext(f"{ATOM}title") for entry in root.iter(f"{ATOM}entry")] == ["公开的通知"]
 
 
@@ -35,7 +35,7 @@ def test_a_topic_feed_includes_its_sub_topics_only(client):
         title="福利", category=TopicCategory.objects.get(name="社会福利"), published=True
     )
     DocumentFactory(title="教育", category=TopicCategory.objects.get(name="教育"), published=True)
-    assert rss_titles(client.get(reverse("feed-category", args=[civil.pk]))) == ["福利"]
+    assert rss_titles(client.get(reverse("disclosure:feed-category", args=[civil.pk]))) == ["福利"]
 
 
 def test_an_organization_feed_includes_its_departments(client):
@@ -43,8 +43,10 @@ def test_an_organization_feed_includes_its_departments(client):
     office = OrganizationFactory(parent=bureau, credit_code="")
     DocumentFactory(title="处室发", organization=office, published=True)
     DocumentFactory(title="别处发", published=True)
-    assert rss_titles(client.get(reverse("feed-organization", args=[bureau.pk]))) == ["处室发"]
-    assert client.get(reverse("feed-organization", args=[999999])).status_code == 404
+    assert rss_titles(client.get(reverse("disclosure:feed-organization", args=[bureau.pk]))) == [
+        "处室发"
+    ]
+    assert client.get(reverse("disclosure:feed-organization", args=[999999])).status_code == 404
 
 
 def test_the_sitemap_lists_every_published_page_and_nothing_else(client):

@@ -53,7 +53,7 @@ def form_body(fields: dict) -> bytes:
 
 def assert_renders_everywhere(client, supervisor, document):
     assert client.get(document.get_absolute_url()).status_code == 200
-    for name in ("feed-documents", "feed-documents-atom"):
+    for name in ("disclosure:feed-documents", "disclosure:feed-documents-atom"):
         assert client.get(reverse(name)).status_code == 200
     client.force_login(supervisor)
     assert export(client, file_format="1").status_code == 200

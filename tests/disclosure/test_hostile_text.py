@@ -77,7 +77,7 @@ def test_bodies_are_sanitised_of_control_characters(agency):
     assert document.body == "<p>第一段</p>" and document.summary == "概述\n第二行"
 
 
-FEEDS = ["feed-documents", "feed-documents-atom"]
+FEEDS = ["disclosure:feed-documents", "disclosure:feed-documents-atom"]
 
 
 def plant(title: str, **fields) -> Document:
@@ -94,15 +94,15 @@ def test_no_feed_fails_on_a_stored_control_character(agency, client, name):
     assert response.status_code == 200
     assert "旧数据标题" in response.content.decode()
     for subtree in (
-        reverse("feed-category", args=[document.category_id]),
-        reverse("feed-organization-atom", args=[document.organization_id]),
+        reverse("disclosure:feed-category", args=[document.category_id]),
+        reverse("disclosure:feed-organization-atom", args=[document.organization_id]),
     ):
         assert client.get(subtree).status_code == 200
 
 
 def test_rss_titles_are_plain_text_escaped_exactly_once(agency, client):
     DocumentFactory(published=True, title="A & B <关于> “通知”")
-    xml = client.get(reverse("feed-documents")).content.decode()
+    xml = client.get(reverse("disclosure:feed-documents")).content.decode()
     assert "<title>A &amp; B &lt;关于&gt; “通知”</title>" in xml
     assert "&amp;amp;" not in xml and "&amp;lt;" not in xml
 

@@ -7,8 +7,9 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from disclosure.models import Genre, SearchEntry, TopicCategory
+from disclosure.models import Genre, TopicCategory
 from portal import workflow
+from portal.models import SearchEntry
 from tests.disclosure.factories import DocumentFactory
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +46,7 @@ def test_the_body_summary_and_attachment_text_are_searched():
     DocumentFactory(title="甲", body="<p>特困人员救助供养</p>", published=True)
     with_attachment = DocumentFactory(title="乙", published=True)
     from disclosure.models import Attachment
-    from disclosure.search_index import index_document
+    from portal.search import index_item
 
     attachment = Attachment.objects.create(
         document=with_attachment, is_live=True, file=SimpleUploadedFile("a.pdf", b"%PDF-1.4")
@@ -54,7 +55,7 @@ def test_the_body_summary_and_attachment_text_are_searched():
         text="临时救助标准附表"
     )  # as extracted from a real PDF
 
-    index_document(with_attachment)
+    index_item(with_attachment)
     assert titles(search(q="救助供养")) == ["甲"]
     assert titles(search(q="临时救助")) == ["乙"]
 
@@ -189,7 +190,7 @@ def test_empty_and_fruitless_searches_offer_help_and_popular_searches():
 
     from django.utils import timezone
 
-    from disclosure.models import SearchTerm
+    from portal.models import SearchTerm
 
     DocumentFactory(title="低保通知", published=True)
     search(q="低保")
@@ -207,7 +208,7 @@ def test_empty_and_fruitless_searches_offer_help_and_popular_searches():
 
 
 def test_personal_data_is_never_kept_as_popular_searches():
-    from disclosure.models import SearchTerm
+    from portal.models import SearchTerm
 
     DocumentFactory(title="张三 500101199001011234 138 0013 8000", published=True)
     DocumentFactory(title="公示", body="<p>李四同志任职公示</p>", published=True)
@@ -234,7 +235,7 @@ def test_the_search_page_query_count_does_not_grow(django_assert_num_queries):
 
 
 def test_beyond_the_ranking_cap_the_total_is_an_honest_estimate(monkeypatch):
-    from disclosure import search as search_module
+    from portal.search import query as search_module
 
     monkeypatch.setattr(search_module, "RANK_CAP", 5)
     DocumentFactory.create_batch(8, title="低保通知", published=True)
@@ -308,7 +309,10 @@ def test_a_scheduled_document_stays_out_of_search_feeds_and_sitemap_until_its_ti
     )
     assert titles(search(q="救助通知")) == []
     assert search(q="渝民发〔2030〕1号").status_code == 200  # no redirect to a page not yet public
-    assert "定时发布的救助通知" not in client.get(reverse("feed-documents")).content.decode()
+    assert (
+        "定时发布的救助通知"
+        not in client.get(reverse("disclosure:feed-documents")).content.decode()
+    )
     assert document.get_absolute_url() not in client.get("/sitemap-documents.xml").content.decode()
 
 

@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from disclosure.models import ColumnPage, Document, SearchEntry
+from disclosure.models import ColumnPage, Document
 from portal import publication, workflow
-from portal.models import PublicationState
+from portal.models import PublicationState, SearchEntry
 from tests.disclosure.factories import DocumentFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,7 @@ def test_a_repeated_anonymous_request_costs_at_most_one_query(client, django_ass
     with django_assert_num_queries(0):  # the counter was read less than a second ago
         response = client.get(CATALOGUE)
     assert response.page_cache == "hit" and response.status_code == 200
-    publication._memo[:] = [None, 0.0]  # a second later
+    publication.reset_process_caches()  # a second later
     with django_assert_num_queries(1):
         assert client.get(CATALOGUE).page_cache == "hit"
 
@@ -56,7 +56,7 @@ def test_a_scheduled_document_appears_when_its_time_comes(agency, client):
     Document.objects.filter(pk=document.pk).update(published_at=past)
     SearchEntry.objects.filter(object_id=document.pk).update(published_at=past)
     PublicationState.objects.update(next_change_at=past)
-    publication._memo[:] = [None, 0.0]  # and more than PAGE_CACHE_VERSION_SECONDS went by
+    publication.reset_process_caches()  # and more than PAGE_CACHE_VERSION_SECONDS went by
     assert "定时发布的通知" in client.get(CATALOGUE).content.decode()
 
 

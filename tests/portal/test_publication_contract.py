@@ -108,7 +108,7 @@ def test_a_scheduled_notice_goes_live_by_itself(agency, client):
     from portal.models import PublicationState
 
     PublicationState.objects.update(next_change_at=timezone.now() - timedelta(seconds=1))
-    publication._memo[:] = [None, 0.0]
+    publication.reset_process_caches()
     assert client.get(notice.get_absolute_url()).status_code == 200
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -23,15 +22,13 @@ from django.db.models import BooleanField, ExpressionWrapper, F, Q
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from disclosure.catalogue import catalogue_facets
-from disclosure.facets import ChoiceFacet
-from disclosure.models import Document, SearchEntry
-from disclosure.search_index import snippet_sources
-from portal.textsearch import (
+from portal.models import SearchEntry
+from portal.search import registry
+from portal.search.facets import ChoiceFacet, FacetedSearch
+from portal.search.textsearch import (
     MAX_QUERY_CHARS,
     canonical_document_number,
     looks_like_document_number,
-    looks_like_index_number,
     normalise,
     query_terms,
     tsquery,
@@ -62,19 +59,17 @@ class SearchOutcome:
     kept_params: list = field(default_factory=list)  # filters a new query keeps
 
 
-def search_facets(params):
-    kind = ChoiceFacet("kind", "内容类型", "kind", SearchEntry.Kind.choices)
-    return catalogue_facets(params, base_url=reverse("search"), extra=[kind])
+def search_facets(params) -> FacetedSearch:
+    """The facets the registered apps offer, and the content kind."""
+    kind = ChoiceFacet("kind", "内容类型", "kind", [(k.name, k.label) for k in registry.kinds()])
+    return FacetedSearch([*registry.extra_facets(), kind], params, base_url=reverse("search"))
 
 
 def exact_match(query: str, now: datetime) -> str:
     """The public URL a 索引号 or 发文字号 names, when it names exactly one item."""
     text = query.strip()
-    if looks_like_index_number(text):
-        number = unicodedata.normalize("NFKC", text).upper()
-        document = Document.objects.published(now).filter(index_number=number).first()
-        if document:
-            return document.get_absolute_url()
+    if url := registry.exact_lookup(text, now):
+        return url
     if looks_like_document_number(text):
         urls = list(
             SearchEntry.objects.filter(
@@ -134,9 +129,7 @@ def run_search(params, *, now: datetime) -> SearchOutcome:
     )
     outcome.total_label = rounded_count(outcome.total) if many else f"{outcome.total} 条"
 
-    candidates = SearchEntry.objects.filter(pk__in=newest).select_related(
-        "organization", "category"
-    )
+    candidates = SearchEntry.objects.filter(pk__in=newest).select_related("organization")
     if outcome.sort == "newest":
         ordered = candidates.order_by("-published_at", "-pk")
     else:
@@ -148,8 +141,9 @@ def run_search(params, *, now: datetime) -> SearchOutcome:
     paginator.count = len(newest)  # known already: no COUNT query
     outcome.page_obj = paginator.get_page(params.get("page"))
     terms = query_terms(outcome.query)
-    texts = snippet_sources(outcome.page_obj.object_list)
+    texts = registry.snippet_sources(outcome.page_obj.object_list)
     for entry in outcome.page_obj.object_list:
+        entry.kind_label = registry.kind_label(entry.kind)
         entry.title_html = highlight(entry.title, terms)
         entry.snippet_html = snippet(texts.get((entry.kind, entry.object_id), ""), terms)
     return outcome
