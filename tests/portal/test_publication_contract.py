@@ -33,7 +33,7 @@ def notice_roles(agency):
 
 
 def draft(agency, **fields) -> Notice:
-    return workflow.item_save(Notice(title="关于停水的通告", **fields), by=agency.clerk)
+    return workflow.item_save(Notice(**{"title": "关于停水的通告", **fields}), by=agency.clerk)
 
 
 def approved(agency, **fields) -> Notice:
@@ -142,3 +142,26 @@ def test_a_migration_of_a_notice_locks_validates_and_records(agency):
     blocked = Notice(title="", owner_organization=agency.office)
     with pytest.raises(ValidationError):
         workflow.item_migrate_published(blocked, by=agency.publisher)  # 标题 is required
+
+
+def search_page(client, **params):
+    return client.get(reverse("search"), params).content.decode()
+
+
+def test_a_registered_kind_is_searched_shown_with_its_kind_and_filtered_by_it(agency, client):
+    from tests.disclosure.factories import DocumentFactory
+
+    DocumentFactory(title="停水期间低保发放的通知", published=True)
+    notice = published(agency, title="关于低保窗口停水的通告", body="低保窗口暂停办理")
+    html = search_page(client, q="低保")
+    assert "关于<mark>低保</mark>窗口停水的通告" in html
+    assert 'search-result__kind">通告<' in html and 'search-result__kind">公开文件<' in html
+    only = search_page(client, q="低保", kind="notice")
+    assert "窗口停水的通告" in only and "发放的通知" not in only
+    workflow.perform(notice, step="withdraw", by=agency.publisher, note="作废")
+    assert "窗口停水的通告" not in search_page(client, q="低保")
+
+
+def test_the_home_page_lists_the_latest_public_items_of_every_kind(agency, client):
+    published(agency, title="关于元旦放假的通告")
+    assert "关于元旦放假的通告" in client.get(reverse("home")).content.decode()

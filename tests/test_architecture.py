@@ -1,0 +1,85 @@
+"""The dependency rules of the layout (STYLE §1, the pipeline issue): ``portal/`` imports
+no app, and no module imports, directly or round about, a module that imports it back,
+including imports hidden inside functions."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+APPS = ("disclosure", "interpretation", "mailbox", "plans")
+PACKAGES = ("portal", *APPS)
+
+
+def modules() -> dict[str, Path]:
+    found = {}
+    for package in PACKAGES:
+        for path in (ROOT / package).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            parts = path.relative_to(ROOT).with_suffix("").parts
+            name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+            found[name] = path
+    return found
+
+
+def imports_of(path: Path, known: dict[str, Path]) -> set[str]:
+    """Project modules ``path`` imports anywhere in it (module level or in a function)."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return {name for name in names if name in known}
+
+
+def test_portal_imports_no_app():
+    known = modules()
+    offending = {
+        name: sorted(i for i in imports_of(path, known) if i.split(".")[0] in APPS)
+        for name, path in known.items()
+        if name.split(".")[0] == "portal"
+    }
+    assert {name: found for name, found in offending.items() if found} == {}
+
+
+def test_no_module_imports_itself_round_about():
+    known = modules()
+    graph = {name: imports_of(path, known) - {name} for name, path in known.items()}
+    cycles = []
+
+    def visit(node, stack, on_stack, done):
+        stack.append(node)
+        on_stack.add(node)
+        for target in sorted(graph[node]):
+            if target in on_stack:
+                cycles.append(stack[stack.index(target) :] + [target])
+            elif target not in done:
+                visit(target, stack, on_stack, done)
+        on_stack.discard(node)
+        stack.pop()
+        done.add(node)
+
+    done: set[str] = set()
+    for name in sorted(graph):
+        if name not in done:
+            visit(name, [], set(), done)
+    # A package's __init__ re-exporting its own modules is not a cycle of behaviour.
+    real = [
+        c for c in cycles if not any(c[i + 1].startswith(c[i] + ".") for i in range(len(c) - 1))
+    ]
+    assert real == []
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_no_module_grows_past_600_lines(package):
+    long = {
+        str(path.relative_to(ROOT)): n
+        for path in (ROOT / package).rglob("*.py")
+        if "migrations" not in path.parts
+        and (n := len(path.read_text(encoding="utf-8").splitlines())) > 600
+    }
+    assert long == {}
