@@ -18,6 +18,7 @@ from disclosure.search_index import DOCUMENTS
 from portal.errors import error_response
 from portal.models import SearchEntry
 from portal.publication import cached_page
+from portal.search import counts
 
 
 def _column_page(slug: str) -> ColumnPage | None:
@@ -35,13 +36,22 @@ def _document_list(request):
     # Filtering, counting and paging run on the narrow search-index rows (one per public
     # document, kept in step with every publication); only the page's 20 documents are
     # read from the wide document table.
-    published = SearchEntry.objects.filter(kind=DOCUMENTS.name, published_at__lte=timezone.now())
-    page = Paginator(
+    now = timezone.now()
+    published = SearchEntry.objects.filter(kind=DOCUMENTS.name, published_at__lte=now)
+    paginator = Paginator(
         facets.filter(published)
         .order_by("-published_at", "-id")
         .values_list("object_id", flat=True),
         settings.CATALOGUE_PAGE_SIZE,
-    ).get_page(request.GET.get("page"))
+    )
+    if facets.any_active():
+        facet_groups = facets.groups(published)
+    else:
+        # The whole catalogue: its counts are kept by every publication and withdrawal.
+        stored = counts.visible_counts(now=now, kind=DOCUMENTS.name)
+        facet_groups = facets.groups_from_counts(stored)
+        paginator.count = stored.get("all", {}).get("", 0)
+    page = paginator.get_page(request.GET.get("page"))
     documents = Document.objects.for_listing().in_bulk(list(page.object_list))
     page.object_list = [documents[pk] for pk in page.object_list if pk in documents]
     column = _column_page("catalogue")
@@ -54,7 +64,7 @@ def _document_list(request):
         "disclosure/document_list.html",
         {
             "page_obj": page,
-            "facet_groups": facets.groups(published),
+            "facet_groups": facet_groups,
             "active_filters": facets.active(),
             "column": column,
             "empty_note": empty_note or DEFAULT_EMPTY_NOTE,

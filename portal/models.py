@@ -400,6 +400,9 @@ class SearchEntry(models.Model):
     genre_id = models.BigIntegerField(null=True)
     validity = models.CharField(max_length=10, blank=True, default="")
     document_number = models.CharField(max_length=100, blank=True, default="", db_index=True)
+    # Characters in the title: of two titles the query covers, the shorter one is covered
+    # more completely and ranks higher (``portal.search.query``).
+    title_length = models.PositiveSmallIntegerField(default=0)
     vector = SearchVectorField()
     # Title and 文号 alone: "title matches first" (lexemes stored without positions match
     # any weight, so weights in ``vector`` cannot tell title matches apart).
@@ -415,7 +418,11 @@ class SearchEntry(models.Model):
         ]
         indexes = [
             GinIndex(fields=["vector"], name="portal_search_vector"),
+            GinIndex(fields=["title_vector"], name="portal_search_title_vector"),
             models.Index(fields=["-published_at", "-id"], name="portal_search_newest"),
+            models.Index(
+                fields=["title_length", "-published_at", "-id"], name="portal_search_coverage"
+            ),
             models.Index(fields=["kind", "-published_at", "-id"], name="portal_search_kind_newest"),
         ]
 
@@ -444,3 +451,27 @@ class SearchTerm(models.Model):
 
     def __str__(self):
         return f"{self.day} {self.query} ×{self.count}"
+
+
+class FacetCount(models.Model):
+    """How many index entries of a kind carry a facet value (a topic, a genre, an issuing
+    organization, a year, a validity; ``all`` counts the entries), kept in step with the
+    index in the same transaction (``portal.search.counts``): the unfiltered catalogue
+    and the home page read their counts here instead of grouping 100,000 rows."""
+
+    kind = models.CharField(max_length=30)
+    facet = models.CharField(max_length=20)
+    value = models.CharField(max_length=100)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = "分面计数"
+        verbose_name_plural = "分面计数"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "facet", "value"], name="portal_facetcount_unique_value"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.facet}={self.value}: {self.count}"

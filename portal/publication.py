@@ -30,6 +30,7 @@ from portal.search import terms
 KEPT_ATTRIBUTES = ("search_found",)
 PAGE_TIMEOUT = 60 * 60  # stale entries are never served (the key moves); this only frees memory
 _memo: list = [None, 0.0]  # [version, monotonic time until which it is trusted]
+_scheduled: list = [True]  # is any item scheduled to go live later (as of the last read)?
 
 
 def publishable_models() -> list[type[Publishable]]:
@@ -90,7 +91,14 @@ def _read_version(now: datetime) -> str:
     if next_change_at is not None and next_change_at <= now:
         bump(now)  # a scheduled item has just gone live
         return _read_version(now)
+    _scheduled[0] = next_change_at is not None
     return f"{epoch.hex}.{version}"
+
+
+def anything_scheduled() -> bool:
+    """Whether some item is published for a later time, as of the current version."""
+    current_version()
+    return _scheduled[0]
 
 
 _vocabularies: dict = {}
@@ -101,6 +109,7 @@ def reset_process_caches() -> None:
     vocabularies, the untallied searches. For tests (a rolled-back transaction resets
     the counter) and for anything that changes the database behind the portal's back."""
     _memo[:] = [None, 0.0]
+    _scheduled[0] = True
     _vocabularies.clear()
     terms.discard_tally()
 

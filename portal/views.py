@@ -9,7 +9,7 @@ from django.views.decorators.http import require_safe
 
 from portal.models import SearchEntry
 from portal.publication import cached_page
-from portal.search import registry
+from portal.search import counts, registry
 from portal.search.query import run_search
 from portal.search.terms import popular_search_terms, record_search_term
 
@@ -25,6 +25,9 @@ def _home(request):
     # Everything public of every registered kind, from the narrow index rows.
     public = SearchEntry.objects.filter(published_at__lte=timezone.now())
     topics = registry.facet("category")
+    if topics is not None:  # counts kept by every publication, not grouped per request
+        stored = counts.visible_counts(now=timezone.now()).get("category", {})
+        topics = topics.options_from({topics.stored_key(k): n for k, n in stored.items()}, None)
     return render(
         request,
         "portal/home.html",
@@ -32,7 +35,7 @@ def _home(request):
             "latest_entries": public.select_related("organization").order_by(
                 "-published_at", "-id"
             )[:HOME_LATEST],
-            "categories": topics.options(public, None) if topics else [],
+            "categories": topics or [],
         },
     )
 

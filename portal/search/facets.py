@@ -53,6 +53,10 @@ class Facet:
     def key(self, value):
         return value
 
+    def stored_key(self, text: str):
+        """A key as ``portal.search.counts`` stores it (text) → as this facet counts it."""
+        return text
+
     def counts(self, queryset) -> dict:
         return dict(queryset.order_by().values_list(self.column).annotate(n=Count("pk")))
 
@@ -74,6 +78,9 @@ class ModelFacet(Facet):
     def parse(self, raw):
         pk = _clean_int(raw)
         return self.rows.get(pk) if pk is not None else None
+
+    def stored_key(self, text: str):
+        return int(text)
 
     def apply(self, queryset, selected):
         return queryset.filter(**{f"{self.field_name}_id": selected.pk})
@@ -163,6 +170,9 @@ class YearFacet(Facet):
     def key(self, value):
         return timezone.localtime(value).year if value else None
 
+    def stored_key(self, text: str):
+        return int(text)
+
     def accepts(self, key, selected) -> bool:
         return key == selected
 
@@ -221,6 +231,9 @@ class FacetedSearch:
 
     def facet(self, param: str) -> Facet:
         return next(facet for facet in self.facets if facet.param == param)
+
+    def any_active(self) -> bool:
+        return any(value is not None for value in self.selected.values())
 
     def others_active(self, param: str) -> bool:
         return any(value is not None for key, value in self.selected.items() if key != param)
@@ -281,6 +294,17 @@ class FacetedSearch:
             for keys in keyed_rows[id(source)]:
                 if all(f.accepts(keys[f.param], value) for f, value in others):
                     counts[keys[facet.param]] = counts.get(keys[facet.param], 0) + 1
+            options = facet.options_from(counts, self.selected[facet.param])
+            self._link(facet, options)
+            result.append((facet, options))
+        return result
+
+    def groups_from_counts(self, stored: dict) -> list[tuple[Facet, list[Option]]]:
+        """``groups`` from counts kept in step with the index (``portal.search.counts``),
+        for a page without active filters: no query over the entries at all."""
+        result = []
+        for facet in self.facets:
+            counts = {facet.stored_key(k): n for k, n in stored.get(facet.param, {}).items()}
             options = facet.options_from(counts, self.selected[facet.param])
             self._link(facet, options)
             result.append((facet, options))

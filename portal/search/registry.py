@@ -14,12 +14,13 @@ it when it is withdrawn, in the same transaction (``portal.workflow``); bulk pat
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from portal.models import SearchEntry
+from portal.search import counts
 from portal.search.textsearch import canonical_document_number, tsvector_literal
 
 
@@ -91,6 +92,7 @@ def entry(
     """An unsaved index entry for a live item: its title (and 文号) weigh most."""
     titled = f"{title} {document_number}".strip()
     return SearchEntry(
+        title_length=min(len(title), 32767),
         kind=kind,
         object_id=item.pk,
         title=title,
@@ -114,14 +116,25 @@ def index_items(items: Iterable, *, batch_size: int = 1000) -> int:
         kind = kind_for(type(item))
         if kind is not None:
             by_kind[kind].append(item)
-    written = 0
+    written, changes = 0, Counter()
     for kind, group in by_kind.items():
-        SearchEntry.objects.filter(kind=kind.name, object_id__in=[i.pk for i in group]).delete()
+        changes.update(_remove(kind.name, [item.pk for item in group]))  # update keeps negatives
         live = [item for item in group if item.is_live]
         if live:
             created = SearchEntry.objects.bulk_create(kind.entries(live), batch_size=batch_size)
+            changes.update(counts.deltas(map(counts.entry_row, created), +1))
             written += len(created)
+    counts.apply(changes)
     return written
+
+
+def _remove(kind: str, object_ids: list[int]) -> Counter:
+    """Delete the entries; return the count changes their removal makes."""
+    entries = SearchEntry.objects.filter(kind=kind, object_id__in=object_ids)
+    removed = counts.deltas(entries.values(*counts.READ), -1)
+    if removed:
+        entries.delete()
+    return removed
 
 
 def index_item(item) -> None:
@@ -131,7 +144,7 @@ def index_item(item) -> None:
 def unindex_item(item) -> None:
     kind = kind_for(type(item))
     if kind is not None:
-        SearchEntry.objects.filter(kind=kind.name, object_id=item.pk).delete()
+        counts.apply(_remove(kind.name, [item.pk]))
 
 
 def snippet_sources(entries) -> dict[tuple[str, int], str]:

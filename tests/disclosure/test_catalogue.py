@@ -154,7 +154,10 @@ def test_publish_times_show_as_date_hours_and_minutes():
 
 # The first request after a publication also reads the publication counter and the
 # vocabularies (topic tree, genres, organizations); later ones in the same version don't.
-AFTER_PUBLICATION, STEADY = 13, 9
+# The unfiltered catalogue reads its facet counts from the kept counts (one query; one
+# more only while something is scheduled) instead of grouping every entry five times.
+AFTER_PUBLICATION, STEADY = 8, 9
+UNFILTERED_STEADY = 4
 
 
 def test_the_catalogue_query_count_does_not_grow_with_documents(django_assert_num_queries):
@@ -178,7 +181,7 @@ def test_the_page_size_does_not_change_the_query_count(settings, django_assert_n
         get()
     settings.CATALOGUE_PAGE_SIZE = 40
     cache.clear()  # a settings change is no publication: cached pages would not notice it
-    with django_assert_num_queries(STEADY):
+    with django_assert_num_queries(UNFILTERED_STEADY):
         get()
 
 

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
 from portal.models import SearchEntry
-from portal.search import index_items, kinds
+from portal.search import counts, index_items, kinds
 
 BATCH = 1000
 
@@ -18,7 +18,11 @@ class Command(BaseCommand):
         with transaction.atomic():
             # TRUNCATE, not DELETE: a rebuilt index starts without dead rows or GIN bloat.
             with connection.cursor() as cursor:
+                # Deferred foreign-key checks of rows written earlier in this transaction
+                # would make TRUNCATE refuse; run them now.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 cursor.execute(f"TRUNCATE {SearchEntry._meta.db_table}")
+            counts.clear()
             for kind in kinds():
                 ids = list(
                     kind.model._default_manager.filter(is_live=True).values_list("pk", flat=True)

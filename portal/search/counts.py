@@ -1,0 +1,80 @@
+"""Facet counts kept in step with the search index.
+
+Every write to the index (``portal.search.registry``) passes the facet values of the
+entries it removes and of those it adds through ``apply``, in the same transaction: one
+upsert for the whole batch. A page that shows counts for everything of a kind (the
+unfiltered catalogue, the home page's topics) reads them with ``visible_counts`` in one
+small query instead of grouping every public entry; items scheduled for later are
+already indexed and are subtracted until their time comes.
+"""
+
+from collections import Counter
+from datetime import datetime
+
+from django.db import connection
+from django.utils import timezone
+
+from portal import publication
+from portal.models import FacetCount, SearchEntry
+
+# Facet parameter → the index column it counts (the year is the local publish year).
+COLUMNS = {"category": "category_id", "genre": "genre_id", "org": "organization_id",
+           "validity": "validity"}  # fmt: skip
+READ = ["kind", "published_at", *COLUMNS.values()]
+
+
+def facet_keys(row: dict) -> list[tuple[str, str]]:
+    """The (facet, value) pairs one entry is counted under; ``row`` has ``READ``'s keys."""
+    keys = [("all", "")]
+    keys += [(facet, str(row[column])) for facet, column in COLUMNS.items() if row[column]]
+    keys.append(("year", str(timezone.localtime(row["published_at"]).year)))
+    return keys
+
+
+def deltas(rows, sign: int) -> Counter:
+    counter: Counter = Counter()
+    for row in rows:
+        for facet, value in facet_keys(row):
+            counter[(row["kind"], facet, value)] += sign
+    return counter
+
+
+def entry_row(entry: SearchEntry) -> dict:
+    return {"kind": entry.kind, "published_at": entry.published_at,
+            **{column: getattr(entry, column) for column in COLUMNS.values()}}  # fmt: skip
+
+
+def apply(changes: Counter) -> None:
+    """Add the changes to the stored counts in one statement."""
+    changes = {key: n for key, n in changes.items() if n}
+    if not changes:
+        return
+    table = FacetCount._meta.db_table
+    rows = ", ".join(["(%s, %s, %s, %s)"] * len(changes))
+    params = [v for (kind, facet, value), n in changes.items() for v in (kind, facet, value, n)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (kind, facet, value, count) VALUES {rows} "
+            f"ON CONFLICT (kind, facet, value) DO UPDATE SET count = {table}.count + EXCLUDED.count",
+            params,
+        )
+
+
+def visible_counts(*, now: datetime, kind: str | None = None) -> dict[str, Counter]:
+    """facet → {value: count} of the entries the public sees now (of one kind, or all)."""
+    stored = FacetCount.objects.filter(count__gt=0)
+    scheduled = SearchEntry.objects.filter(published_at__gt=now)
+    if kind is not None:
+        stored, scheduled = stored.filter(kind=kind), scheduled.filter(kind=kind)
+    result: dict[str, Counter] = {}
+    for facet, value, count in stored.values_list("facet", "value", "count"):
+        result.setdefault(facet, Counter())[value] += count
+    if publication.anything_scheduled():  # usually not: then no second query
+        for (_kind, facet, value), n in deltas(scheduled.values(*READ), -1).items():
+            result.setdefault(facet, Counter())[value] += n
+    return result
+
+
+def clear() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {FacetCount._meta.db_table}")
