@@ -117,7 +117,7 @@ def measure_recall(words) -> list[tuple[str, int, int, int]]:
 def index_size() -> tuple[int, int]:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT pg_relation_size('disclosure_search_vector'), pg_total_relation_size('disclosure_searchentry')"
+            "SELECT pg_relation_size('portal_search_vector'), pg_total_relation_size('portal_searchentry')"
         )
         return cursor.fetchone()
 
@@ -127,7 +127,7 @@ def measure_search(documents: int) -> list[tuple[str, str, str]]:
     call_command("rebuild_search_index", stdout=open("/dev/null", "w"))
     rebuild = time.perf_counter() - started
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE disclosure_searchentry")  # as autovacuum would soon after
+        cursor.execute("ANALYZE portal_searchentry")  # as autovacuum would soon after
     gin, total = index_size()
     queries = query_mix()
     latency = measure_latency(queries)

@@ -1,5 +1,5 @@
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -22,11 +22,20 @@ from disclosure.resources import (
     DocumentResource,
     preview_rows,
 )
+from disclosure.services import (
+    attachments_save,
+    attachments_validate,
+    document_create,
+    document_save,
+)
 from portal.import_errors import clerk_message
 from portal.import_formats import LimitedCSV, LimitedXLSX
+from portal.models import Status
 from portal.scopes import agency_organizations
 from portal.tabular import TableLimits
 from portal.workflow_admin import ReviewQueueFilter, WorkflowAdminMixin
+
+PENDING_EDIT = "修改已保存为待审版本；公众仍看到已发布的版本，审核并发布后才会更新。"
 
 
 class DocumentCSV(LimitedCSV):
@@ -55,15 +64,13 @@ class GenreAdmin(admin.ModelAdmin):
 class AttachmentFormSet(BaseInlineFormSet):
     def clean(self):
         super().clean()
-        if not (self.instance.pk and self.instance.is_live):
-            return
-        for form in self.forms:
-            attachment = form.instance
-            deleting = self.can_delete and self._should_delete_form(form)
-            if attachment.pk and attachment.is_live and form.has_changed() and not deleting:
-                raise ValidationError(
-                    "已公开的附件不能直接修改：请删除后重新上传，新附件随修改一起审核、发布。"
-                )
+        # The service's rule, checked here too so that a refusal is a form error.
+        changed = [
+            form.instance
+            for form in self.forms
+            if form.has_changed() and not (self.can_delete and self._should_delete_form(form))
+        ]
+        attachments_validate(document=self.instance, changed=changed)
 
 
 class AttachmentInline(admin.TabularInline):
@@ -189,22 +196,26 @@ class DocumentAdmin(WorkflowAdminMixin, ImportExportModelAdmin):
             return HttpResponseRedirect(reverse("admin:disclosure_document_import"))
         return super().process_result(result, request)
 
+    def save_model(self, request, obj, form, change):
+        """Through the services, which draw a new document's 索引号; otherwise as
+        ``WorkflowAdminMixin.save_model``."""
+        service = document_save if change else document_create
+        try:
+            saved = service(document=obj, by=request.user)
+        except ValidationError as error:
+            # Only a race gets here (the form validated the same rules): refuse the whole
+            # request, inlines included, instead of half-saving it.
+            raise PermissionDenied("；".join(error.messages)) from error
+        obj.pk = saved.pk
+        if saved.is_live and saved.status == Status.DRAFT:
+            self.message_user(request, PENDING_EDIT, messages.INFO)
+
     def save_formset(self, request, form, formset, change):
-        """Attachments of a live document change with its next publication: a deleted
-        one is only marked, a new one waits (``Attachment.is_live`` is False)."""
-        document = form.instance
-        if formset.model is Attachment and document.pk and document.is_live:
-            instances = formset.save(commit=False)
-            for attachment in formset.deleted_objects:
-                if attachment.is_live:
-                    attachment.remove_on_publish = True
-                    attachment.save(update_fields=["remove_on_publish"])
-                else:
-                    attachment.delete()
-            for attachment in instances:
-                attachment.save()
-            return
-        super().save_formset(request, form, formset, change)
+        if formset.model is not Attachment:
+            return super().save_formset(request, form, formset, change)
+        saved = formset.save(commit=False)  # deletions are the service's to decide
+        attachments_save(document=form.instance, saved=saved, deleted=formset.deleted_objects)
+        formset.save_m2m()
 
     def preview_context(self, item) -> dict:
         attachments = [a for a in item.attachments.all() if not a.remove_on_publish]

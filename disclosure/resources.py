@@ -12,8 +12,9 @@ they name, or, with ``--publish-as``, are published at once as a recorded migrat
 - A file with any invalid row writes nothing (the resource's transaction is rolled back).
 - A live document is never changed in place by a clerk's import: the row becomes its
   pending edit, reviewed like any other.
-- Speed: lookups are preloaded, rows are written in bulk with 索引号 drawn in blocks, and
-  history rows are bulk-created (see ``make bench``).
+- Rows are only read and checked here; ``disclosure.services.documents_import`` writes
+  them, with their 索引号, states, history and revisions, in bulk (see ``make bench``).
+  A command run without --publish-as records the system actor in the history.
 """
 
 from __future__ import annotations
@@ -22,22 +23,25 @@ import copy
 from datetime import date, datetime, time
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from import_export import fields, resources, widgets
 
-from disclosure.index_numbers import allocate_index_numbers, index_codes
+from disclosure.index_numbers import index_codes
 from disclosure.metadata_rules import EARLIEST_DATE, date_errors, index_number_error
-from disclosure.models import Attachment, Document, Genre, TopicCategory
-from disclosure.search_index import index_documents
-from portal import publication
-from portal.models import Organization, Revision, Status, WorkflowEvent
+from disclosure.models import Document, Genre, TopicCategory
+from disclosure.services import (
+    LIVE_NEEDS_A_PERSON,
+    NO_INDEX_CODE,
+    UNDER_REVIEW,
+    documents_import,
+)
+from portal.models import Organization, Status
 from portal.plaintext import line_problem, normalise_line, xml_safe
-from portal.richtext import sanitize_html, to_html
+from portal.richtext import to_html
 from portal.scopes import ALL, acting_scope, agency_organizations
-from portal.workflow import permission_name, snapshot
+from portal.workflow import permission_name, snapshot, system_actor
 
 REQUIRED_HEADERS = ["标题", "发布机构", "主题分类", "体裁分类"]
 DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d"]
@@ -229,10 +233,10 @@ class DocumentResource(resources.ModelResource):
     def __init__(self, *, user=None, publish_as=None, **kwargs):
         """``user``: the clerk importing in the admin; ``publish_as``: the publisher in
         whose name the command publishes a migration. Neither: drafts of the named
-        organizations (the command without --publish-as)."""
+        organizations, recorded as the system actor's (the command without --publish-as)."""
         super().__init__(**kwargs)
         self.user, self.publish_as = user, publish_as
-        self.actor = user or publish_as
+        self.person = user or publish_as  # None: no one to answer for a public change
         organizations = organization_names()
         categories, ambiguous = category_names()
         self.fields["title"].widget = TextWidget("标题", 300, required=True)
@@ -253,7 +257,7 @@ class DocumentResource(resources.ModelResource):
         self.editable_scope = acting_scope(user) if user else ALL
         self.index_codes = index_codes()
         self.today = timezone.localdate()
-        self.created, self.updated, self.edited_live = [], [], []
+        self.created, self.updated = [], []
         self._before = {}
 
     # --- reading rows ------------------------------------------------------------------
@@ -361,19 +365,17 @@ class DocumentResource(resources.ModelResource):
             errors["organization"] = "发布机构不属于您所在的机关。"
         if not is_new:
             if instance.status in (Status.SUBMITTED, Status.APPROVED) and not self.publish_as:
-                errors["title"] = "该文件正在审核中，不能通过导入修改。"
+                errors["title"] = UNDER_REVIEW
             if (
                 self.editable_scope is not ALL
                 and instance.owner_organization_id not in self.editable_scope
             ):
                 errors["organization"] = "该文件属于其他机构，您不能修改。"
             changed = snapshot(instance) != self._before[instance.pk][0]
-            if instance.is_live and self.actor is None and changed:
-                errors["title"] = (
-                    "已公开的文件只能由具名用户修改：请在后台导入，或用 --publish-as 迁移。"
-                )
+            if instance.is_live and self.person is None and changed:
+                errors["title"] = LIVE_NEEDS_A_PERSON
         elif not instance.index_number and not self.index_codes.get(instance.organization_id):
-            errors["organization"] = "该机构及其上级机构都没有统一社会信用代码，无法生成索引号。"
+            errors["organization"] = NO_INDEX_CODE
         elif instance.index_number:
             # Kept exactly as given (other systems' formats vary); marked when not ours.
             instance.has_legacy_index_number = bool(
@@ -405,114 +407,28 @@ class DocumentResource(resources.ModelResource):
             return unchanged and instance.is_live and status == Status.PUBLISHED
         return unchanged
 
-    # --- writing -------------------------------------------------------------------------
-
-    def before_save_instance(self, instance, row, **kwargs):
-        instance.body = sanitize_html(instance.body)
-        if instance.pk is None:
-            instance.status = Status.DRAFT
-            instance.created_by = self.actor
-            owner = self.user.organization_id if self.user else None
-            instance.owner_organization_id = owner or instance.organization_id
-        if self.publish_as:
-            instance.status = Status.PUBLISHED
-            instance.is_live = True
-            instance.published_at = instance.published_at or timezone.now()
-            instance.last_published_at = timezone.now()
-            instance.withdrawn_at = None
-        elif instance.pk is not None:
-            instance.status = Status.DRAFT
+    # --- writing: sorted here, written by the service ---------------------------------
 
     def save_instance(self, instance, is_create, row, **kwargs):
-        if not is_create and instance.is_live and not self.publish_as:
-            # A clerk's edit of a live document becomes its pending revision in
-            # after_import; the live row is not written.
-            instance.body = sanitize_html(instance.body)
-            self.edited_live.append(instance)
-            return
-        self.before_save_instance(instance, row, **kwargs)
-        if is_create:
-            self.create_instances.append(instance)
-            self.created.append(instance)
-        else:
-            self.update_instances.append(instance)
-            self.updated.append(instance)
-
-    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
-        lacking = [d for d in self.create_instances if not d.index_number]
-        numbers = allocate_index_numbers(
-            [
-                (self.index_codes[d.organization_id], (d.written_on or timezone.localdate()).year)
-                for d in lacking
-            ]
-        )
-        for document, number in zip(lacking, numbers, strict=True):
-            document.index_number = number
-        super().bulk_create(using_transactions, dry_run, raise_errors, batch_size, result)
-
-    def get_bulk_update_fields(self):
-        names = list(self._meta.fields) + ["status", "is_live", "last_published_at", "withdrawn_at"]
-        return [name for name in names if name != "index_number"]
-
-    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
-        if len(self.update_instances) > 0 and (using_transactions or not dry_run):
-            Document.objects.bulk_update(
-                self.update_instances, self.get_bulk_update_fields(), batch_size=batch_size
-            )
-            self.update_instances.clear()
+        """Nothing is written per row: ``after_import`` hands every row to
+        ``documents_import``, which writes them in bulk (so the base class's bulk
+        methods find nothing to write). The body is already clean: ``BodyWidget`` made it
+        (cleaning it twice would turn ``&#x27;`` into ``'`` and so make a re-imported row
+        look changed), or it is the stored one."""
+        (self.created if is_create else self.updated).append(instance)
 
     def after_import(self, dataset, result, **kwargs):
         if result.has_errors() or result.has_validation_errors():
             return  # everything is rolled back
-        now = timezone.now()
-        content_type = ContentType.objects.get_for_model(Document)
-        by = self.actor
-        for document in self.edited_live:
-            Revision.objects.update_or_create(
-                content_type=content_type, object_id=document.pk, is_pending=True,
-                defaults={"data": snapshot(document), "created_by": by},
-            )  # fmt: skip
-        if self.edited_live:
-            Document.objects.filter(pk__in=[d.pk for d in self.edited_live]).update(
-                status=Status.DRAFT
-            )
-        if self.publish_as:
-            # As a publication would: waiting edits are superseded, attachments go
-            # public, and the search index gets every migrated document.
-            migrated = [d.pk for d in self.created + self.updated]
-            Revision.objects.filter(
-                content_type=content_type, object_id__in=migrated, is_pending=True
-            ).delete()
-            Attachment.objects.filter(document_id__in=migrated, remove_on_publish=True).delete()
-            Attachment.objects.filter(document_id__in=migrated).update(is_live=True)
-            index_documents(documents=self.created + self.updated)
-            publication.bump()
-        if by is None:
-            return  # a command run without a user: the rows carry no actor to record
-        events = []
-        for document in self.created:
-            action = (
-                WorkflowEvent.Action.MIGRATED if self.publish_as else WorkflowEvent.Action.CREATED
-            )
-            events.append(self._event(content_type, document, action, "", by, now))
-        for document in self.updated + self.edited_live:
-            action = (
-                WorkflowEvent.Action.MIGRATED if self.publish_as else WorkflowEvent.Action.EDITED
-            )
-            from_status = self._before[document.pk][1]
-            events.append(self._event(content_type, document, action, from_status, by, now))
-        WorkflowEvent.objects.bulk_create(events, batch_size=1000)
-
-    def _event(self, content_type, document, action, from_status, by, now):
-        return WorkflowEvent(
-            content_type=content_type,
-            object_id=document.pk,
-            action=action,
-            from_status=from_status,
-            to_status=Status.PUBLISHED if self.publish_as else Status.DRAFT,
-            by=by,
-            at=now,
-            note="批量导入" if not self.publish_as else "从原目录迁移，保留原发布日期",
+        if kwargs.get("dry_run") and not kwargs.get("using_transactions"):
+            return  # a dry run that nothing would roll back writes nothing
+        documents_import(
+            created=self.created,
+            updated=self.updated,
+            by=self.person or system_actor(),
+            publish=self.publish_as is not None,
+            owner=self.user.organization if self.user else None,
+            now=timezone.now(),
         )
 
     # --- exporting -----------------------------------------------------------------------

@@ -31,6 +31,7 @@ class Option:
     url: str = ""
     children: list[Option] = field(default_factory=list)
     in_selected_path: bool = False
+    approximate: bool = False  # an estimate (search beyond its counting cap)
 
 
 def _clean_int(raw: str | None) -> int | None:
@@ -267,7 +268,7 @@ class FacetedSearch:
         for facet in self.facets:
             selected = self.selected[facet.param]
             options = facet.options(self.filter(queryset, exclude=facet.param), selected)
-            self._link(facet, options)
+            self.link_options(facet, options)
             result.append((facet, options))
         return result
 
@@ -295,7 +296,7 @@ class FacetedSearch:
                 if all(f.accepts(keys[f.param], value) for f, value in others):
                     counts[keys[facet.param]] = counts.get(keys[facet.param], 0) + 1
             options = facet.options_from(counts, self.selected[facet.param])
-            self._link(facet, options)
+            self.link_options(facet, options)
             result.append((facet, options))
         return result
 
@@ -306,14 +307,14 @@ class FacetedSearch:
         for facet in self.facets:
             counts = {facet.stored_key(k): n for k, n in stored.get(facet.param, {}).items()}
             options = facet.options_from(counts, self.selected[facet.param])
-            self._link(facet, options)
+            self.link_options(facet, options)
             result.append((facet, options))
         return result
 
-    def _link(self, facet, options):
+    def link_options(self, facet, options):
         for option in options:
             option.url = self.url_with(**{facet.param: None if option.selected else option.value})
-            self._link(facet, option.children)
+            self.link_options(facet, option.children)
 
     def active(self) -> list[dict]:
         """The active filters as labels with a link that removes each."""

@@ -1,44 +1,40 @@
 """Answering a search: exact 文号/索引号 lookups, ranked full-text results, facets.
 
-Cost stays flat however common the words: only the newest ``RANK_CAP`` matches are
-ranked (title matches first, then relevance, then newer first); beyond that the total is
-PostgreSQL's estimate, shown rounded ("约 8 万条"), and facet counts are taken over the
-newest ``RANK_CAP`` matches of the query (exact whenever there are fewer). ``bench/search_speed.py`` has the
-figures.
+Cost stays flat however common the words. Results: title matches ranked over all of them
+by how completely the query covers the title, then every other match newest first
+(``portal.search.results``). Counting: up to ``COUNT_CAP`` matches the total and every
+facet count are exact; beyond, the total is PostgreSQL's estimate, shown rounded
+("约 8 万条"), the facet counts are the newest matches' scaled to it, and every year with
+a match is still offered. ``bench/search_speed.py`` has the figures.
 """
 
 from __future__ import annotations
 
-import html
 import json
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchQuery
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import BooleanField, ExpressionWrapper, F, Q
+from django.db.models import BooleanField, ExpressionWrapper, Q, Value
 from django.urls import reverse
-from django.utils.safestring import mark_safe
 
-from portal.models import SearchEntry
+from portal.models import FacetCount, SearchEntry
 from portal.search import registry
-from portal.search.facets import ChoiceFacet, FacetedSearch
+from portal.search.facets import ChoiceFacet, FacetedSearch, Option, YearFacet
+from portal.search.highlight import highlight, snippet
+from portal.search.results import NewestResults, RankedResults
 from portal.search.textsearch import (
     MAX_QUERY_CHARS,
     canonical_document_number,
     looks_like_document_number,
-    normalise,
     query_terms,
     tsquery,
 )
 
-RANK_CAP = 1000
+COUNT_CAP = 1000  # matches counted exactly; beyond, the total and facet counts are estimates
 PAGE_SIZE = 20
-SNIPPET_CHARS = 120
-# Title first; the weights rank A (title, 文号) above everything else.
-RANK_WEIGHTS = [0.1, 0.2, 0.4, 1.0]
 
 
 @dataclass
@@ -49,7 +45,6 @@ class SearchOutcome:
     total: int = 0
     total_is_estimate: bool = False
     total_label: str = ""
-    ranked_is_capped: bool = False
     page_obj: object = None
     facet_groups: list = field(default_factory=list)
     active_filters: list = field(default_factory=list)
@@ -101,17 +96,23 @@ def run_search(params, *, now: datetime) -> SearchOutcome:
         return outcome
 
     text_query = SearchQuery(query, search_type="raw", config="simple")
-    matches = SearchEntry.objects.filter(published_at__lte=now, vector=text_query)
+    public = SearchEntry.objects.filter(published_at__lte=now)
+    matches = public.filter(vector=text_query)
+    title_hit = ExpressionWrapper(Q(title_vector=text_query), output_field=BooleanField())
 
-    # One query fetches the newest filtered matches with every facet's column: the set to
-    # rank and the counts of every facet not in use come from these rows. A facet in use
-    # counts under the *other* filters only (the usual faceted-search rule), from a
-    # sample of its own: one more query per active filter.
+    # One query fetches the newest filtered matches with every facet's column: the total
+    # (when below the cap) and the counts of every facet not in use come from these rows.
+    # A facet in use counts under the *other* filters only (the usual faceted-search
+    # rule), from rows of its own: one more query per active filter.
     columns = ["pk", *{facet.column for facet in facets.facets}]
 
     def newest_rows(queryset):
-        rows = list(queryset.order_by("-published_at", "-pk").values(*columns)[: RANK_CAP + 1])
-        return rows[:RANK_CAP], len(rows) > RANK_CAP
+        rows = list(
+            queryset.annotate(title_hit=title_hit)
+            .order_by("-published_at", "-pk")
+            .values(*columns, "title_hit")[: COUNT_CAP + 1]
+        )
+        return rows[:COUNT_CAP], len(rows) > COUNT_CAP
 
     filtered = facets.filter(matches)
     sample, many = newest_rows(filtered)
@@ -120,25 +121,27 @@ def run_search(params, *, now: datetime) -> SearchOutcome:
         if facets.selected[facet.param] is not None:
             rows_for[facet.param], capped = newest_rows(facets.filter(matches, exclude=facet.param))
             sampled = sampled or capped
-    outcome.facets_sampled = sampled
-    outcome.facet_groups = facets.groups_from_rows(sample, rows_for=rows_for)
-    newest = [row["pk"] for row in sample]
-    outcome.ranked_is_capped = many
     outcome.total, outcome.total_is_estimate = (
-        (estimate_count(filtered), True) if many else (len(newest), False)
+        (estimate_count(filtered), True) if many else (len(sample), False)
     )
     outcome.total_label = rounded_count(outcome.total) if many else f"{outcome.total} 条"
+    outcome.facets_sampled = sampled
+    outcome.facet_groups = facets.groups_from_rows(sample, rows_for=rows_for)
+    if sampled:
+        estimate_facets(facets, outcome.facet_groups, filtered, factor=outcome.total / len(sample))
 
-    candidates = SearchEntry.objects.filter(pk__in=newest).select_related("organization")
-    if outcome.sort == "newest":
-        ordered = candidates.order_by("-published_at", "-pk")
-    else:
-        ordered = candidates.annotate(
-            title_hit=ExpressionWrapper(Q(title_vector=text_query), output_field=BooleanField()),
-            rank=SearchRank(F("vector"), text_query, weights=RANK_WEIGHTS),
-        ).order_by("-title_hit", "-rank", "-published_at", "-pk")
-    paginator = Paginator(ordered, PAGE_SIZE)
-    paginator.count = len(newest)  # known already: no COUNT query
+    # How many titles match, judged from the newest matches: it decides how the ranked
+    # head is found (``portal.search.results``).
+    title_share = sum(row["title_hit"] for row in sample) / len(sample) if sample else 0
+    results_class = NewestResults if outcome.sort == "newest" else RankedResults
+    results = results_class(
+        facets.filter(public),
+        text_query,
+        total=outcome.total,
+        title_matches=round(title_share * outcome.total),
+    )
+    paginator = Paginator(results, PAGE_SIZE)
+    paginator.count = len(results)  # known already: no COUNT query
     outcome.page_obj = paginator.get_page(params.get("page"))
     terms = query_terms(outcome.query)
     texts = registry.snippet_sources(outcome.page_obj.object_list)
@@ -149,6 +152,54 @@ def run_search(params, *, now: datetime) -> SearchOutcome:
     return outcome
 
 
+def estimate_facets(facets: FacetedSearch, groups, filtered, *, factor: float) -> None:
+    """Beyond the cap the counts come from the newest matches: scale them to the whole,
+    marked as estimates, and offer every year that has a match at all (an older year may
+    have none among the newest), so each can be chosen."""
+    for facet, options in groups:
+        _scale(options, factor)
+        if isinstance(facet, YearFacet) and facets.selected[facet.param] is None:
+            shown = {int(option.value) for option in options}
+            found = [
+                Option(str(year), f"{year}年", None, approximate=True)  # some, not counted
+                for year in years_with_matches(filtered, exclude=shown)
+            ]
+            facets.link_options(facet, found)
+            options.extend(found)
+            options.sort(key=lambda option: option.value, reverse=True)
+
+
+def _scale(options, factor: float) -> None:
+    for option in options:
+        option.count = max(1, round(option.count * factor))
+        option.approximate = True
+        _scale(option.children, factor)
+
+
+def years_with_matches(filtered, *, exclude: set[int]) -> list[int]:
+    """The years, among those anything was ever published in, with a match: one query of
+    one cheap existence test per year."""
+    years = sorted(
+        {
+            int(v)
+            for v in FacetCount.objects.filter(facet="year", count__gt=0).values_list(
+                "value", flat=True
+            )
+        }
+        - exclude
+    )
+    if not years:
+        return []
+    probes = [
+        filtered.filter(published_at__year=year)
+        .order_by()
+        .annotate(found_year=Value(year))
+        .values_list("found_year", flat=True)[:1]
+        for year in years
+    ]
+    return sorted(set(probes[0].union(*probes[1:], all=True)), reverse=True)
+
+
 def estimate_count(queryset) -> int:
     """PostgreSQL's own estimate of how many rows match: counting 80,000 matches of a
     common word on every request would cost more than the whole rest of the page."""
@@ -157,7 +208,7 @@ def estimate_count(queryset) -> int:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         plan = cursor.fetchone()[0]
     plan = json.loads(plan) if isinstance(plan, str) else plan
-    return max(RANK_CAP + 1, int(plan[0]["Plan"]["Plan Rows"]))
+    return max(COUNT_CAP + 1, int(plan[0]["Plan"]["Plan Rows"]))
 
 
 def rounded_count(count: int) -> str:
@@ -165,52 +216,3 @@ def rounded_count(count: int) -> str:
     if count >= 10_000:
         return f"约 {round(count / 10_000, 1):g} 万条"
     return f"约 {round(count, -2):,} 条"
-
-
-def _spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
-    """Where the (normalised) terms occur in ``text``, matched script- and width-blind."""
-    folded = normalise(text)
-    if len(folded) != len(text):  # a character changed length: search the text as is
-        folded = text.lower()
-    spans = []
-    for term in terms:
-        spans += [(m.start(), m.end()) for m in re.finditer(re.escape(term), folded)]
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    return merged
-
-
-def highlight(text: str, terms: list[str], spans=None, offset: int = 0) -> str:
-    spans = _spans(text, terms) if spans is None else spans
-    parts, cursor = [], 0
-    for start, end in spans:
-        start, end = start - offset, end - offset
-        if end <= 0 or start >= len(text):
-            continue
-        start, end = max(start, 0), min(end, len(text))
-        parts += [
-            html.escape(text[cursor:start]),
-            "<mark>",
-            html.escape(text[start:end]),
-            "</mark>",
-        ]
-        cursor = end
-    parts.append(html.escape(text[cursor:]))
-    return mark_safe("".join(parts))  # noqa: S308 - every piece escaped above
-
-
-def snippet(text: str, terms: list[str]) -> str:
-    """About ``SNIPPET_CHARS`` characters around the first match, the matches marked."""
-    text = " ".join(text.split())
-    spans = _spans(text, terms)
-    first = spans[0][0] if spans else 0
-    start = max(0, first - SNIPPET_CHARS // 3)
-    excerpt = text[start : start + SNIPPET_CHARS]
-    marked = highlight(excerpt, terms, spans=spans, offset=start)
-    prefix = "…" if start else ""
-    suffix = "…" if start + SNIPPET_CHARS < len(text) else ""
-    return mark_safe(prefix + marked + suffix)  # noqa: S308 - escaped by highlight

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from disclosure.models import Document, Genre, TopicCategory
+from disclosure.services import document_create
 from portal import workflow
 from portal.models import Status
 from tests.disclosure.factories import DocumentFactory
@@ -91,8 +92,9 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client):
 
 
 def submitted(agency):
-    document = workflow.item_save(
-        DocumentFactory.build(organization=agency.bureau, title="待审核的通知"), by=agency.clerk
+    document = document_create(
+        document=DocumentFactory.build(organization=agency.bureau, title="待审核的通知"),
+        by=agency.clerk,
     )
     return workflow.perform(document, step="submit", by=agency.clerk)
 
@@ -213,7 +215,7 @@ def test_the_status_badge_shows_scheduled_and_edited_states(agency):
     scheduled = DocumentFactory(published=True, organization=agency.bureau)
     scheduled.published_at = timezone.now() + timedelta(days=1)
     assert "定时发布" in badge(scheduled)
-    assert ">待审核<" in badge(DocumentFactory(status=Status.SUBMITTED, organization=agency.bureau))
+    assert ">待审核<" in badge(DocumentFactory.build(status=Status.SUBMITTED))
 
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from disclosure.models import Genre, TopicCategory
+from disclosure.services import document_create
 from portal import workflow
 from portal.models import SearchEntry
 from tests.disclosure.factories import DocumentFactory
@@ -141,8 +142,9 @@ def test_facet_counts_match_hand_counts_and_combine_with_the_query():
 
 
 def test_publishing_and_withdrawing_update_the_index_at_once(agency):
-    document = workflow.item_save(
-        DocumentFactory.build(organization=agency.bureau, title="临时救助通知"), by=agency.clerk
+    document = document_create(
+        document=DocumentFactory.build(organization=agency.bureau, title="临时救助通知"),
+        by=agency.clerk,
     )
     workflow.perform(document, step="submit", by=agency.clerk)
     workflow.perform(document, step="approve", by=agency.reviewer, note="同意")
@@ -221,8 +223,8 @@ def test_personal_data_is_never_kept_as_popular_searches():
 
 def test_the_search_page_query_count_does_not_grow(django_assert_num_queries):
     DocumentFactory.create_batch(3, title="低保通知", published=True)
-    # publication counter 1, vocabularies 3, newest matches with facet columns 1, ranked
-    # page 1, snippet texts 1, popular-term upsert 1
+    # publication counter 1, vocabularies 3, newest matches with facet columns 1, the
+    # ranked head 1, the page's entries 1, snippet texts 1, popular terms written 1
     with django_assert_num_queries(8):
         search(q="低保")
     DocumentFactory.create_batch(30, title="低保通知", published=True)
@@ -234,15 +236,16 @@ def test_the_search_page_query_count_does_not_grow(django_assert_num_queries):
         search(q="低保", year="2024")
 
 
-def test_beyond_the_ranking_cap_the_total_is_an_honest_estimate(monkeypatch):
+def test_beyond_the_counting_cap_the_total_is_an_honest_estimate(monkeypatch):
     from portal.search import query as search_module
 
-    monkeypatch.setattr(search_module, "RANK_CAP", 5)
+    monkeypatch.setattr(search_module, "COUNT_CAP", 5)
     DocumentFactory.create_batch(8, title="低保通知", published=True)
     outcome = search(q="低保").context["search"]
-    assert outcome.total_is_estimate and outcome.ranked_is_capped
+    assert outcome.total_is_estimate and outcome.facets_sampled
     assert outcome.total_label.startswith("约") and "条" in outcome.total_label
-    assert len(outcome.page_obj.object_list) == 5
+    # Counting stops at the cap; listing does not: every match is on the page.
+    assert len(outcome.page_obj.object_list) == 8
 
 
 def test_the_text_of_a_word_attachment_is_searched(agency):
@@ -291,8 +294,8 @@ def test_a_scheduled_document_stays_out_of_search_feeds_and_sitemap_until_its_ti
 
     from django.utils import timezone
 
-    document = workflow.item_save(
-        DocumentFactory.build(
+    document = document_create(
+        document=DocumentFactory.build(
             organization=agency.bureau,
             title="定时发布的救助通知",
             document_number="渝民发〔2030〕1号",

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from disclosure.models import ColumnPage, Document
+from disclosure.services import document_create
 from portal import publication, workflow
 from portal.models import PublicationState, SearchEntry
 from tests.disclosure.factories import DocumentFactory
@@ -28,8 +29,9 @@ def test_a_repeated_anonymous_request_costs_at_most_one_query(client, django_ass
 
 def test_publishing_makes_the_new_document_visible_at_once(agency, client):
     client.get(CATALOGUE)
-    document = workflow.item_save(
-        DocumentFactory.build(organization=agency.bureau, title="刚发布的通知"), by=agency.clerk
+    document = document_create(
+        document=DocumentFactory.build(organization=agency.bureau, title="刚发布的通知"),
+        by=agency.clerk,
     )
     workflow.perform(document, step="submit", by=agency.clerk)
     workflow.perform(document, step="approve", by=agency.reviewer, note="同意")
@@ -42,8 +44,9 @@ def test_publishing_makes_the_new_document_visible_at_once(agency, client):
 
 
 def test_a_scheduled_document_appears_when_its_time_comes(agency, client):
-    document = workflow.item_save(
-        DocumentFactory.build(organization=agency.bureau, title="定时发布的通知"), by=agency.clerk
+    document = document_create(
+        document=DocumentFactory.build(organization=agency.bureau, title="定时发布的通知"),
+        by=agency.clerk,
     )
     workflow.perform(document, step="submit", by=agency.clerk)
     workflow.perform(document, step="approve", by=agency.reviewer, note="同意")

@@ -9,6 +9,7 @@ from django.db import connections
 from django.utils import timezone
 
 from disclosure.models import Document
+from disclosure.services import document_create
 from portal import workflow
 from portal.models import Revision, Status, WorkflowEvent
 from tests.disclosure.factories import DocumentFactory
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 def draft_by(clerk, **fields):
     document = DocumentFactory.build(organization=clerk.organization.get_root(), **fields)
-    return workflow.item_save(document, by=clerk)
+    return document_create(document=document, by=clerk)
 
 
 def approved(agency, **fields):

@@ -1,15 +1,20 @@
 """Import a catalogue from CSV or XLSX with the admin's resource, for migrating an
-existing catalogue: ``manage.py import_documents FILE [--publish-as USERNAME]``."""
+existing catalogue: ``manage.py import_documents FILE [--publish-as USERNAME]``.
+
+Without --publish-as the rows land as drafts and the history names the system actor
+(``portal.workflow.system_actor``), which may not change a live document."""
 
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.template.defaultfilters import filesizeformat
 
 from disclosure.resources import REQUIRED_HEADERS, DocumentResource, can_publish
 from portal.import_errors import clerk_message
 from portal.tabular import TableFileError, TableLimits, read_table
+from portal.workflow import system_actor
 
 
 class Command(BaseCommand):
@@ -20,11 +25,17 @@ class Command(BaseCommand):
         parser.add_argument(
             "--publish-as",
             metavar="USERNAME",
-            help="立即发布，并在流程记录中记为该发布员的迁移操作（保留原发布日期）。",
+            help="立即发布，并在流程记录中记为该发布员的迁移操作（保留原发布日期）。"
+            "不指定时导入为草稿，流程记录中的操作人为“系统导入”。",
         )
 
     def handle(self, *args, file: Path, publish_as: str | None, **options):
         publisher = self._publisher(publish_as) if publish_as else None
+        if publisher is None:
+            try:
+                system_actor()  # refused here, before any row is read, if it is unsafe
+            except PermissionDenied as error:
+                raise CommandError(str(error)) from error
         dataset = self._read(file)
         resource = DocumentResource(publish_as=publisher)
         result = resource.import_data(

@@ -11,10 +11,10 @@ from django.db import transaction
 
 from disclosure import demo
 from disclosure.models import ColumnPage, DisclosureGuide, Document, Genre, TopicCategory
+from disclosure.services import document_create, document_migrate
 from portal import workflow
 from portal.models import Organization
 from portal.richtext import plain_text_to_html
-from portal.workflow import item_migrate_published
 
 DEMO_PASSWORD = "zwgk-Demo-2026"
 GENERATED_DOCUMENTS = 48
@@ -62,9 +62,7 @@ class Command(BaseCommand):
         document = Document.objects.filter(**lookup).first()
         if document is not None:
             return document
-        document = Document(**lookup, **fields)
-        document.save()
-        return item_migrate_published(document, by=self.admin)
+        return document_migrate(document=Document(**lookup, **fields), by=self.admin)
 
     def _seed_documents(self, organizations) -> list[Document]:
         bureau = organizations["重庆市民政局"]
@@ -138,9 +136,10 @@ class Command(BaseCommand):
         for title, path in steps.items():
             if Document.objects.filter(organization=bureau, title=title).exists():
                 continue
-            document = workflow.item_save(
-                Document(title=title, organization=bureau, category=welfare, genre=notice,
-                         written_on=date.today(), body=plain_text_to_html(title)),
+            document = document_create(
+                document=Document(title=title, organization=bureau, category=welfare,
+                                  genre=notice, written_on=date.today(),
+                                  body=plain_text_to_html(title)),
                 by=clerk,
             )  # fmt: skip
             for step in path:

@@ -1,0 +1,96 @@
+"""The result lists a search pages through, reading only the rows of the page shown.
+
+Relevance order: the ranked head first, the matches whose title holds every query word,
+the query covering the title most completely first (of two such titles the shorter), then
+the newer; the head is ranked over *all* such matches, however many newer documents only
+mention the words in their bodies. After the head every other match follows, newest
+first, so paging reaches every match.
+
+Finding the head cheaply takes one of two plans, chosen from how many title matches the
+newest matches suggest: few, and PostgreSQL collects them from the title index and sorts
+them; many (a common word), and it walks the (title length, publish time) index until it
+has the head, testing each title, which ends after a few rows. Left to itself the planner
+misjudges these counts (the bigrams of one word always occur together), so the query is
+written to leave it only the plan chosen here.
+"""
+
+from django.db.models import BooleanField, ExpressionWrapper, F, Q
+
+from portal.models import Organization, SearchEntry
+from portal.publication import per_version
+
+RANKED_HEAD = 100  # five pages of title matches in coverage order
+WALK_ABOVE = 10_000  # estimated title matches beyond which the index walk is cheaper
+SHOWN = ["id", "kind", "object_id", "title", "url", "published_at", "organization_id",
+         "document_number"]  # fmt: skip
+
+
+def _with_organizations(entries: list[SearchEntry]) -> list[SearchEntry]:
+    """The organizations from the cached vocabulary, not a join per search."""
+    organizations = per_version("organizations", lambda: list(Organization.objects.all()))
+    by_pk = {organization.pk: organization for organization in organizations}
+    for entry in entries:
+        entry.organization = by_pk[entry.organization_id]
+    return entries
+
+
+def load_entries(ids: list[int], text_query) -> list[SearchEntry]:
+    """The entries of ``ids``, in that order, with ``title_hit``."""
+    title_hit = ExpressionWrapper(Q(title_vector=text_query), output_field=BooleanField())
+    rows = SearchEntry.objects.filter(pk__in=ids).only(*SHOWN).annotate(title_hit=title_hit)
+    by_pk = rows.in_bulk()
+    return _with_organizations([by_pk[pk] for pk in ids if pk in by_pk])
+
+
+class NewestResults:
+    """Every match, newest first."""
+
+    def __init__(self, scope, text_query, *, total: int, **kwargs):
+        self.matches = scope.filter(vector=text_query)
+        self.text_query, self.total = text_query, total
+
+    def __len__(self):
+        return self.total
+
+    def __getitem__(self, window: slice):
+        ordered = self.matches.order_by("-published_at", "-pk").values_list("pk", flat=True)
+        return load_entries(list(ordered[window]), self.text_query)
+
+
+class RankedResults(NewestResults):
+    """The ranked head of title matches, then every other match newest first. ``scope``:
+    the entries the search may show (public, filtered), before the text condition."""
+
+    def __init__(self, scope, text_query, *, total: int, title_matches: int = 0):
+        super().__init__(scope, text_query, total=total)
+        self.head = self._head(scope, text_query, walk=title_matches > WALK_ABOVE)
+        for entry in self.head:
+            entry.title_hit = True
+        self.total = max(total, len(self.head))
+
+    @staticmethod
+    def _head(scope, text_query, *, walk: bool) -> list[SearchEntry]:
+        # A title match is also a match of the whole text: no need to test the (large,
+        # stored apart) full vector of every title match.
+        if walk:  # a test the title index cannot answer: the ordered index is walked
+            is_title = ExpressionWrapper(Q(title_vector=text_query), output_field=BooleanField())
+            hits = scope.alias(is_title=is_title).filter(is_title=True)
+            order = ["title_length", "-published_at", "-pk"]
+        else:  # an order the ordered index cannot give: the title index is used
+            hits = scope.filter(title_vector=text_query)
+            order = [F("title_length") + 0, "-published_at", "-pk"]
+        return _with_organizations(list(hits.only(*SHOWN).order_by(*order)[:RANKED_HEAD]))
+
+    def __getitem__(self, window: slice):
+        start, stop = window.start or 0, window.stop
+        page = self.head[start:stop]
+        wanted = stop - start - len(page)
+        if wanted > 0 and self.total > len(self.head):  # else every match is in the head
+            skip = max(0, start - len(self.head))
+            rest = (
+                self.matches.exclude(pk__in=[entry.pk for entry in self.head])
+                .order_by("-published_at", "-pk")
+                .values_list("pk", flat=True)[skip : skip + wanted]
+            )
+            page += load_entries(list(rest), self.text_query)
+        return page
