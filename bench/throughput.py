@@ -18,7 +18,7 @@ from django.db import connection
 from disclosure.models import Document, TopicCategory
 
 DURATION = int(os.environ.get("BENCH_WRK_SECONDS", "8"))
-CONNECTIONS = 8
+CONNECTIONS = 16  # as the pipeline issue measured: wrk -c16
 WRK_SCRIPT = """
 local queries = {%s}
 local i = 0

@@ -4,8 +4,8 @@ Cost stays flat however common the words. Results: title matches ranked over all
 by how completely the query covers the title, then every other match newest first
 (``portal.search.results``). Counting: up to ``COUNT_CAP`` matches the total and every
 facet count are exact; beyond, the total is PostgreSQL's estimate, shown rounded
-("约 8 万条"), the facet counts are the newest matches' scaled to it, and every year with
-a match is still offered. ``bench/search_speed.py`` has the figures.
+("约 8 万条"), the facet counts are the newest matches' scaled to it, and every year that
+can have a match is still offered, with an estimate. ``bench/search_speed.py`` has the figures.
 """
 
 from __future__ import annotations
@@ -17,10 +17,11 @@ from datetime import datetime
 from django.contrib.postgres.search import SearchQuery
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import BooleanField, ExpressionWrapper, Q, Value
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.urls import reverse
 
 from portal.models import FacetCount, SearchEntry
+from portal.publication import per_version
 from portal.search import registry
 from portal.search.facets import ChoiceFacet, FacetedSearch, Option, YearFacet
 from portal.search.highlight import highlight, snippet
@@ -33,7 +34,7 @@ from portal.search.textsearch import (
     tsquery,
 )
 
-COUNT_CAP = 1000  # matches counted exactly; beyond, the total and facet counts are estimates
+COUNT_CAP = 500  # matches counted exactly; beyond, the total and facet counts are estimates
 PAGE_SIZE = 20
 
 
@@ -110,7 +111,7 @@ def run_search(params, *, now: datetime) -> SearchOutcome:
         rows = list(
             queryset.annotate(title_hit=title_hit)
             .order_by("-published_at", "-pk")
-            .values(*columns, "title_hit")[: COUNT_CAP + 1]
+            .values(*columns, "title_hit", "title_length")[: COUNT_CAP + 1]
         )
         return rows[:COUNT_CAP], len(rows) > COUNT_CAP
 
@@ -128,7 +129,7 @@ def run_search(params, *, now: datetime) -> SearchOutcome:
     outcome.facets_sampled = sampled
     outcome.facet_groups = facets.groups_from_rows(sample, rows_for=rows_for)
     if sampled:
-        estimate_facets(facets, outcome.facet_groups, filtered, factor=outcome.total / len(sample))
+        estimate_facets(facets, outcome.facet_groups, sample_size=len(sample), total=outcome.total)
 
     # How many titles match, judged from the newest matches: it decides how the ranked
     # head is found (``portal.search.results``).
@@ -138,6 +139,8 @@ def run_search(params, *, now: datetime) -> SearchOutcome:
         facets.filter(public),
         text_query,
         total=outcome.total,
+        every_match=None if many else sample,
+        newest=sample,
         title_matches=round(title_share * outcome.total),
     )
     paginator = Paginator(results, PAGE_SIZE)
@@ -152,21 +155,40 @@ def run_search(params, *, now: datetime) -> SearchOutcome:
     return outcome
 
 
-def estimate_facets(facets: FacetedSearch, groups, filtered, *, factor: float) -> None:
+def estimate_facets(facets: FacetedSearch, groups, *, sample_size: int, total: int) -> None:
     """Beyond the cap the counts come from the newest matches: scale them to the whole,
-    marked as estimates, and offer every year that has a match at all (an older year may
-    have none among the newest), so each can be chosen."""
+    marked as estimates. Years older than the newest matches get a share of the rest in
+    proportion to what was published in them (the kept counts), so every year that can
+    have a match is offered and can be chosen; no per-year query is run."""
+    factor = total / sample_size
     for facet, options in groups:
         _scale(options, factor)
         if isinstance(facet, YearFacet) and facets.selected[facet.param] is None:
             shown = {int(option.value) for option in options}
+            older = {year: n for year, n in published_per_year().items() if year not in shown}
+            rest, everything = max(total - sample_size, 0), sum(older.values()) or 1
             found = [
-                Option(str(year), f"{year}年", None, approximate=True)  # some, not counted
-                for year in years_with_matches(filtered, exclude=shown)
+                Option(
+                    str(year), f"{year}年", max(1, round(rest * n / everything)), approximate=True
+                )
+                for year, n in older.items()
             ]
             facets.link_options(facet, found)
             options.extend(found)
             options.sort(key=lambda option: option.value, reverse=True)
+
+
+def published_per_year() -> dict[int, int]:
+    """Entries per publish year, from the kept counts, read once per publication version."""
+
+    def load():
+        rows = FacetCount.objects.filter(facet="year", count__gt=0).values_list("value", "count")
+        per_year: dict[int, int] = {}
+        for value, count in rows:
+            per_year[int(value)] = per_year.get(int(value), 0) + count
+        return per_year
+
+    return per_version("published_per_year", load)
 
 
 def _scale(options, factor: float) -> None:
@@ -174,30 +196,6 @@ def _scale(options, factor: float) -> None:
         option.count = max(1, round(option.count * factor))
         option.approximate = True
         _scale(option.children, factor)
-
-
-def years_with_matches(filtered, *, exclude: set[int]) -> list[int]:
-    """The years, among those anything was ever published in, with a match: one query of
-    one cheap existence test per year."""
-    years = sorted(
-        {
-            int(v)
-            for v in FacetCount.objects.filter(facet="year", count__gt=0).values_list(
-                "value", flat=True
-            )
-        }
-        - exclude
-    )
-    if not years:
-        return []
-    probes = [
-        filtered.filter(published_at__year=year)
-        .order_by()
-        .annotate(found_year=Value(year))
-        .values_list("found_year", flat=True)[:1]
-        for year in years
-    ]
-    return sorted(set(probes[0].union(*probes[1:], all=True)), reverse=True)
 
 
 def estimate_count(queryset) -> int:

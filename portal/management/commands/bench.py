@@ -36,13 +36,17 @@ class Command(BaseCommand):
         }
         connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
         try:
+            from bench.catalogue_speed import measure_catalogue
             from bench.import_speed import measure_import
             from bench.search_speed import measure_search, query_mix
             from bench.throughput import measure_throughput
+            from bench.title_recall import REAL_TITLES, measure_title_recall
 
             rows = self._seed(documents)
             rows += measure_import(import_rows)
-            rows += measure_search(documents + import_rows)
+            rows += measure_title_recall()
+            rows += measure_search(documents + import_rows + len(REAL_TITLES))
+            rows += measure_catalogue()
             rows += measure_throughput(query_mix())
         finally:
             connection.creation.destroy_test_db(old_name, verbosity=0)
