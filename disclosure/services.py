@@ -175,7 +175,7 @@ def documents_import(
             workflow.drop_pending_revisions(rewritten)  # new documents have none
             attachments_publish(documents=rewritten)
             index_documents(documents=created + rewritten, batch_size=BATCH)
-            publication.bump(now)
+            publication.bump()
         _record(created, updated, from_statuses, by=by, publish=publish, now=now)
     return created + updated
 

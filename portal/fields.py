@@ -8,26 +8,27 @@ from django.db import models
 from portal.plaintext import clean_block, clean_line, normalise_line, validate_line
 
 
-class LineFormField(forms.CharField):
-    def __init__(self, **kwargs):
-        super().__init__(**{**kwargs, "strip": False})  # normalise_line trims, controls excepted
-        # ``validate_line`` names the NUL too, in the same words as any other control.
-        self.validators = [
-            v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)
-        ]
-        self.validators.append(validate_line)
+class TextFormField(forms.CharField):
+    """Django's check for NUL is left out: a line names it (with any other control) in
+    its own words, a block drops it."""
 
-    def to_python(self, value):
-        return normalise_line(super().to_python(value))
-
-
-class BlockFormField(forms.CharField):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.validators = [
             v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)
         ]
 
+
+class LineFormField(TextFormField):
+    def __init__(self, **kwargs):
+        super().__init__(**{**kwargs, "strip": False})  # normalise_line trims, controls excepted
+        self.validators.append(validate_line)
+
+    def to_python(self, value):
+        return normalise_line(super().to_python(value))
+
+
+class BlockFormField(TextFormField):
     def to_python(self, value):
         return clean_block(super().to_python(value))
 

@@ -52,10 +52,21 @@ def _next_change(now: datetime) -> datetime | None:
     return min(times) if times else None
 
 
-def bump(now: datetime | None = None) -> None:
-    """Call in the transaction of any change the public can see."""
+def bump() -> None:
+    """Call in the transaction of any change the public can see. The counter moves when
+    that transaction commits (at once outside one): a long import does not hold the
+    counter's row lock against every other publication, and no page is cached under the
+    new version before the change is visible to the request that renders it."""
     _memo[:] = [None, 0.0]
-    now = now or timezone.now()
+    if settings.PUBLICATION_BUMP_ON_COMMIT:
+        transaction.on_commit(_move_counter)
+    else:
+        _move_counter()
+
+
+def _move_counter() -> None:
+    _memo[:] = [None, 0.0]
+    now = timezone.now()
     with transaction.atomic():
         # Lock first, then look for the next scheduled item: a concurrent bump waits here
         # and then sees what this transaction scheduled.
@@ -85,11 +96,11 @@ def _read_version(now: datetime) -> str:
         .first()
     )
     if state is None:
-        bump(now)
+        _move_counter()
         return _read_version(now)
     epoch, version, next_change_at = state
     if next_change_at is not None and next_change_at <= now:
-        bump(now)  # a scheduled item has just gone live
+        _move_counter()  # a scheduled item has just gone live
         return _read_version(now)
     _scheduled[0] = next_change_at is not None
     return f"{epoch.hex}.{version}"

@@ -219,6 +219,9 @@ CACHES = {
 
 PAGE_CACHE = env_bool("PAGE_CACHE", True)
 PAGE_CACHE_VERSION_SECONDS = float(env("PAGE_CACHE_VERSION_SECONDS", "1"))
+# The publication counter moves when the publishing transaction commits (off in the
+# tests, whose transactions never commit).
+PUBLICATION_BUMP_ON_COMMIT = True
 # Popular searches are tallied per process and written at most this often (seconds).
 SEARCH_TERMS_FLUSH_SECONDS = float(env("SEARCH_TERMS_FLUSH_SECONDS", "10"))
 

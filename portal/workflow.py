@@ -148,7 +148,7 @@ def perform(
         item.save()
         record(item, action=spec.action, from_status=from_status, by=by, at=now, note=note)
         if spec.publishing:
-            publication.bump(now)  # after the save: a scheduled time must already be stored
+            publication.bump()  # after the save: a scheduled time must already be stored
     return item
 
 
@@ -227,7 +227,7 @@ def item_migrate_published(item: Publishable, *, by, now: datetime | None = None
             at=now,
             note="从原目录迁移，保留原发布日期",
         )
-        publication.bump(now)
+        publication.bump()
     return item
 
 

@@ -17,7 +17,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from disclosure.models import Document, Genre, TopicCategory
 from portal.plaintext import xml_safe
-from tests.disclosure.test_admin_workflow import ADD, INLINE
+from tests.disclosure.test_admin import ADD, INLINE
 from tests.disclosure.test_resources import HEADERS, export, row
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from disclosure.models import Document
 from tests.disclosure.factories import DocumentFactory
-from tests.disclosure.test_admin_workflow import ADD, form_data, logged_in
+from tests.disclosure.test_admin import ADD, form_data, logged_in
 from tests.disclosure.test_resources import csv_bytes, export, import_via_command, login, row
 
 pytestmark = pytest.mark.django_db

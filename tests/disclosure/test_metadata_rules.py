@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from disclosure.metadata_rules import date_errors, index_number_error
 from tests.disclosure.factories import DocumentFactory
-from tests.disclosure.test_admin_workflow import ADD, form_data, logged_in
+from tests.disclosure.test_admin import ADD, form_data, logged_in
 
 TODAY = date(2026, 11, 30)
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -28,7 +28,7 @@ from disclosure.services import (
 from portal import workflow
 from portal.models import SearchEntry, Status, WorkflowEvent
 from tests.disclosure.factories import SHANGHAI, DocumentFactory
-from tests.disclosure.test_admin_workflow import form_data
+from tests.disclosure.test_admin import form_data
 from tests.disclosure.test_resources import HEADERS, csv_bytes, import_via_command, row
 from tests.portal.factories import OrganizationFactory, UserFactory
 from tests.portal.roles import staff

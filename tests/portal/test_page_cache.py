@@ -76,3 +76,18 @@ def test_staff_always_see_fresh_pages(client, admin_user):
     client.force_login(admin_user)
     client.get(CATALOGUE)
     assert not hasattr(client.get(CATALOGUE), "page_cache")
+
+
+def test_the_counter_moves_when_the_publication_commits_not_before(
+    agency, settings, django_capture_on_commit_callbacks
+):
+    settings.PUBLICATION_BUMP_ON_COMMIT = True
+    document = DocumentFactory(organization=agency.bureau, owner_organization=agency.office)
+    workflow.perform(document, step="submit", by=agency.clerk)
+    workflow.perform(document, step="approve", by=agency.reviewer, note="同意")
+    before = PublicationState.objects.get().version
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        workflow.perform(document, step="publish", by=agency.publisher)
+        assert PublicationState.objects.get().version == before  # the row is not locked yet
+    assert len(callbacks) == 1
+    assert PublicationState.objects.get().version == before + 1
