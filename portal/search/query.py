@@ -141,7 +141,13 @@ def run_search(params, *, now: datetime) -> SearchOutcome:
         total=outcome.total,
         every_match=None if many else sample,
         newest=sample,
-        title_matches=round(title_share * outcome.total),
+        # The share of everything public whose title matches, from the newest matches
+        # (only asked when they are not all at hand).
+        title_share=(
+            title_share * outcome.total / max(sum(published_per_year().values()), 1)
+            if many
+            else 0.0
+        ),
     )
     paginator = Paginator(results, PAGE_SIZE)
     paginator.count = len(results)  # known already: no COUNT query

@@ -20,7 +20,11 @@ from portal.models import Organization, SearchEntry
 from portal.publication import per_version
 
 RANKED_HEAD = 100  # five pages of title matches in coverage order
-WALK_ABOVE = 10_000  # estimated title matches beyond which the index walk is cheaper
+# Walking the ordered index pays when matching titles are dense at every title length
+# (measured at 100,000 documents: a word in 6 % of titles takes 3 to 60 ms to walk to,
+# depending on where its titles fall, and about 10 ms from the title index; at 50 % the
+# walk takes under 1 ms, the title index 70 ms).
+WALK_ABOVE_SHARE = 0.25
 SHOWN = ["id", "kind", "object_id", "title", "url", "published_at", "organization_id",
          "document_number"]  # fmt: skip
 
@@ -68,13 +72,13 @@ class RankedResults(NewestResults):
     the entries the search may show (public, filtered), before the text condition."""
 
     def __init__(
-        self, scope, text_query, *, total: int, every_match=None, newest=(), title_matches=0
+        self, scope, text_query, *, total: int, every_match=None, newest=(), title_share=0.0
     ):
         super().__init__(scope, text_query, total=total, every_match=every_match, newest=newest)
         if every_match is not None:
             self._order_held(every_match)
             return
-        self.head = self._head(scope, text_query, walk=title_matches > WALK_ABOVE)
+        self.head = self._head(scope, text_query, walk=title_share > WALK_ABOVE_SHARE)
         for entry in self.head:
             entry.title_hit = True
         self.total = max(total, len(self.head))
