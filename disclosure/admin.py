@@ -29,7 +29,7 @@ from disclosure.services import (
     document_save,
 )
 from portal.import_errors import clerk_message
-from portal.import_formats import LimitedCSV, LimitedXLSX
+from portal.import_formats import LimitedCSV, LimitedImportForm, LimitedXLSX
 from portal.models import Status
 from portal.scopes import agency_organizations
 from portal.tabular import TableLimits
@@ -117,6 +117,7 @@ class DocumentAdmin(WorkflowAdminMixin, ImportExportModelAdmin):
     resource_classes = [DocumentResource]
     import_template_name = "admin/disclosure/document/import.html"
     import_formats = [DocumentCSV, DocumentXLSX]
+    import_form_class = LimitedImportForm
     export_formats = [CSV, XLSX]
     to_encoding = "utf-8-sig"  # Excel opens a CSV with a BOM as UTF-8
     fieldsets = [

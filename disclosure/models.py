@@ -245,10 +245,12 @@ class Attachment(models.Model):
     def __str__(self):
         return self.display_name
 
+    _checked = None  # the upload clean() inspected: parsing a file costs seconds, once
+
     def save(self, *args, **kwargs):
         if not self.token:
             self.token = secrets.token_hex(16)
-        if self.file and not self.file._committed:
+        if self.file and not self.file._committed and self._checked is not self.file.file:
             self.clean()  # every new file is checked, also one replacing an older file
         super().save(*args, **kwargs)
 
@@ -264,6 +266,7 @@ class Attachment(models.Model):
             text = extract_text(upload, kind)  # searched with the document (条例 Art 24)
         except ValidationError as error:
             raise ValidationError({"file": error.messages}) from error
+        self._checked = upload  # the form's validation checked it: save() need not again
         self.content_type = kind.mime
         self.original_name = strip_to_line(posixpath.basename(upload.name))[:200]
         self.size = upload.size

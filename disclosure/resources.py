@@ -382,15 +382,17 @@ class DocumentResource(resources.ModelResource):
                 index_number_error(instance.index_number, today=self.today)
             )
         errors.update(date_errors(instance.written_on, instance.published_at, today=self.today))
-        # Two rows that reach one document (one by 索引号, one by 文号) are one too many.
-        key = (
-            instance.pk
-            or instance.index_number
-            or (
-                instance.organization_id,
-                instance.document_number or instance.title,
-            )
+        # Two rows that reach one document (one by 索引号, one by 文号) are one too many;
+        # without either, two notices of one title on different days are two documents.
+        published_on = (
+            timezone.localtime(instance.published_at).date() if instance.published_at else None
         )
+        if instance.pk or instance.index_number:
+            key = instance.pk or instance.index_number
+        elif instance.document_number:
+            key = (instance.organization_id, instance.document_number)
+        else:
+            key = (instance.organization_id, instance.title, published_on)
         if key in self.seen_keys:
             errors["title"] = f"与第 {self.seen_keys[key]} 行重复。"
         self.seen_keys[key] = kwargs.get("row_number")

@@ -184,6 +184,13 @@ def _check_import(updated: list[Document], *, by: User, publish: bool) -> None:
     if publish:
         if not by.has_perm(workflow.permission_name(Document, "publish")):
             raise PermissionDenied(f"{by} 不是发布员，不能以其名义迁移发布。")
+        # A migration may refresh migrated records, never what a review put online here.
+        reviewed = workflow.reviewed_publications(Document, [d.pk for d in updated])
+        for document in updated:
+            if document.status in (Status.SUBMITTED, Status.APPROVED) or document.pk in reviewed:
+                raise ValidationError(
+                    workflow.NOT_MIGRATABLE.format(item=document), code="not_migratable"
+                )
         return
     if any(d.status in (Status.SUBMITTED, Status.APPROVED) for d in updated):
         raise ValidationError(UNDER_REVIEW, code="locked")

@@ -1,5 +1,6 @@
 """What the public sees also changes when a column, the guide or a vocabulary changes:
-those moves bump the publication counter too (documents bump it in their own hooks)."""
+those moves bump the publication counter too (publications bump it through the workflow
+and the services)."""
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver

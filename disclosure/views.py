@@ -15,6 +15,7 @@ from disclosure.models import (
     Document,
 )
 from disclosure.search_index import DOCUMENTS
+from portal import publication
 from portal.errors import error_response
 from portal.models import SearchEntry
 from portal.publication import cached_page
@@ -48,7 +49,9 @@ def _document_list(request):
         facet_groups = facets.groups(published)
     else:
         # The whole catalogue: its counts are kept by every publication and withdrawal.
-        stored = counts.visible_counts(now=now, kind=DOCUMENTS.name)
+        stored = counts.visible_counts(
+            now=now, kind=DOCUMENTS.name, scheduled=publication.anything_scheduled()
+        )
         facet_groups = facets.groups_from_counts(stored)
         paginator.count = stored.get("all", {}).get("", 0)
     page = paginator.get_page(request.GET.get("page"))

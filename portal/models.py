@@ -264,8 +264,9 @@ class Publishable(models.Model):
         document waits for. Runs before approve and publish."""
 
     def on_publish(self) -> None:
-        """The new public version is in place (its fields set, not yet saved): bring
-        along what follows it (attachments, the search index)."""
+        """The new public version is in place (its fields set; saved already only when a
+        migration creates the item): bring along what follows it (attachments). The
+        workflow then indexes the item for search."""
 
     def on_withdraw(self) -> None:
         """The item has left the public (not yet saved): take along what followed it."""

@@ -70,7 +70,7 @@ def open_pdf(data: bytes) -> PdfReader | None:
     except PyPdfError as error:
         if b"stream" not in data:
             return None
-        raise damaged(f"PDF：{error}"[:120]) from error
+        raise damaged("PDF 结构无法读取", cause=error) from error
     if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
         raise ValidationError(
             "PDF 文件设有打开密码或使用无法识别的加密方式，请去除密码后重新上传。",

@@ -59,7 +59,9 @@ def bump() -> None:
     new version before the change is visible to the request that renders it."""
     _memo[:] = [None, 0.0]
     if settings.PUBLICATION_BUMP_ON_COMMIT:
-        transaction.on_commit(_move_counter)
+        # robust: the change is committed already; a failed bump is logged, and pages
+        # catch up at the next one, rather than the request failing after the fact.
+        transaction.on_commit(_move_counter, robust=True)
     else:
         _move_counter()
 

@@ -7,6 +7,7 @@ They refuse in Chinese with a ``ValidationError`` and are run in a budgeted chil
 """
 
 import io
+import logging
 import struct
 import zipfile
 import zlib
@@ -26,7 +27,13 @@ class UploadLimits:
     max_pixels: int
 
 
-def damaged(detail: str) -> ValidationError:
+logger = logging.getLogger(__name__)
+
+
+def damaged(detail: str, *, cause: object = None) -> ValidationError:
+    """A refusal in Chinese; what the parser said (English, internals) goes to the log."""
+    if cause is not None:
+        logger.info("upload refused as damaged (%s): %r", detail, cause)
     return ValidationError(
         f"文件已损坏或格式无法识别（{detail}），请检查后重新上传。", code="damaged"
     )
@@ -73,7 +80,7 @@ def check_zip(data: bytes, *, limits: UploadLimits) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, struct.error) as e:
-        raise damaged(f"ZIP：{e}") from e
+        raise damaged("ZIP 无法读取", cause=e) from e
     if len(infos) > limits.max_archive_entries:
         raise _too_many_entries(len(infos), limits.max_archive_entries)
     unpacked = sum(info.file_size for info in infos)
@@ -139,7 +146,7 @@ def check_ole(data: bytes) -> None:
         with olefile.OleFileIO(io.BytesIO(data)) as ole:
             paths = ole.listdir(streams=True, storages=True)
     except Exception as error:  # any failure to read the directory refuses
-        raise damaged(f"OLE：{error}"[:120]) from error
+        raise damaged("Office 文件目录无法读取", cause=error) from error
     if any(part.lower() in _VBA_STORAGES for path in paths for part in path):
         raise macros_refused("VBA")
 

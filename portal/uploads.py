@@ -158,7 +158,7 @@ def _in_budget(kind: FileKind, func: Callable, *args, **kwargs):
         ) from error
     except ChildFailed as error:
         logger.warning("Upload refused: %s failed in %s: %s", kind.label, func.__name__, error)
-        raise damaged(f"{kind.label}：{error}"[:160]) from error
+        raise damaged(f"{kind.label} 内容无法读取", cause=error) from error
 
 
 def _read(upload) -> bytes:

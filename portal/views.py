@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from portal import publication
 from portal.models import SearchEntry
 from portal.publication import cached_page
 from portal.search import counts, registry
@@ -26,7 +27,9 @@ def _home(request):
     public = SearchEntry.objects.filter(published_at__lte=timezone.now())
     topics = registry.facet("category")
     if topics is not None:  # counts kept by every publication, not grouped per request
-        stored = counts.visible_counts(now=timezone.now()).get("category", {})
+        stored = counts.visible_counts(
+            now=timezone.now(), scheduled=publication.anything_scheduled()
+        ).get("category", {})
         topics = topics.options_from({topics.stored_key(k): n for k, n in stored.items()}, None)
     return render(
         request,

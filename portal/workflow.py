@@ -32,7 +32,8 @@ from portal.models import Publishable, Revision, Status, WorkflowEvent
 from portal.scopes import acting_scope, in_scope
 
 Action = WorkflowEvent.Action
-# Set only by workflow steps, never by an edit: an edit copies them from the locked row.
+# Set by workflow steps, not by an edit: an edit copies them from the locked row (only an
+# unowned item's first edit gives it its owner).
 WORKFLOW_FIELDS = (
     "status", "is_live", "published_at", "last_published_at", "withdrawn_at",
     "owner_organization_id", "created_by_id",
@@ -172,6 +173,8 @@ def item_save(item: Publishable, *, by, now: datetime | None = None) -> Publisha
         current = model._default_manager.select_for_update().get(pk=item.pk)
         if current.status in (Status.SUBMITTED, Status.APPROVED):
             raise ValidationError("审核中的信息不能修改，请先退回。", code="locked")
+        if not in_scope(current.owner_organization_id, acting_scope(by)):
+            raise PermissionDenied(f"“{current}”属于其他机构，您不能修改。")
         if current.owner_organization_id is None:
             current.owner_organization_id = by.organization_id  # see portal.scopes.in_scope
         if current.is_live:
@@ -195,7 +198,11 @@ def item_save(item: Publishable, *, by, now: datetime | None = None) -> Publisha
 def item_migrate_published(item: Publishable, *, by, now: datetime | None = None) -> Publishable:
     """Publish a record brought over from an earlier catalogue as it was, keeping its
     historical publish date; the history says it was a migration and by whom. Locked and
-    validated like every other step."""
+    validated like every other step.
+
+    Only a migrated record may be migrated again: anything under review, or ever published
+    here through a review, goes through the ordinary steps (nothing published here skips a
+    review by someone other than its authors)."""
     model = type(item)
     if not by.has_perm(permission_name(model, "publish")):
         raise PermissionDenied(f"{by} 不是发布员，不能以其名义迁移发布。")
@@ -203,7 +210,15 @@ def item_migrate_published(item: Publishable, *, by, now: datetime | None = None
     with transaction.atomic():
         from_status = ""
         if item.pk is not None:
-            from_status = model._default_manager.select_for_update().get(pk=item.pk).status
+            current = model._default_manager.select_for_update().get(pk=item.pk)
+            if current.status in (Status.SUBMITTED, Status.APPROVED) or reviewed_publications(
+                model, [item.pk]
+            ):
+                raise ValidationError(NOT_MIGRATABLE.format(item=current), code="not_migratable")
+            from_status = current.status
+        owner = item.owner_organization_id
+        if owner is not None and not in_scope(owner, acting_scope(by, publishing=True)):
+            raise PermissionDenied(f"“{item}”不属于您所在机关，不能迁移发布。")
         item.check_publishable()
         item.status = Status.PUBLISHED
         item.is_live = True
@@ -214,11 +229,17 @@ def item_migrate_published(item: Publishable, *, by, now: datetime | None = None
         item.save()
         item.on_publish()
         search.index_item(item)
+        content_type = ContentType.objects.get_for_model(item)
         Revision.objects.filter(
-            content_type=ContentType.objects.get_for_model(item),
-            object_id=item.pk,
-            is_pending=True,
+            content_type=content_type, object_id=item.pk, is_pending=True
         ).delete()
+        Revision.objects.create(  # the published version, as every publication keeps one
+            content_type=content_type,
+            object_id=item.pk,
+            data=snapshot(item),
+            created_by=by,
+            published_at=now,
+        )
         record(
             item,
             action=Action.MIGRATED,
@@ -229,6 +250,20 @@ def item_migrate_published(item: Publishable, *, by, now: datetime | None = None
         )
         publication.bump()
     return item
+
+
+NOT_MIGRATABLE = "“{item}”在本站审核中或经审核发布过，不能作为迁移记录直接发布，请走审核流程。"
+
+
+def reviewed_publications(model, object_ids) -> set[int]:
+    """Which of the items were ever published here through a review (not a migration)."""
+    return set(
+        WorkflowEvent.objects.filter(
+            content_type=ContentType.objects.get_for_model(model),
+            object_id__in=list(object_ids),
+            action=Action.PUBLISHED,
+        ).values_list("object_id", flat=True)
+    )
 
 
 def _take_offline(item: Publishable, *, now: datetime) -> None:

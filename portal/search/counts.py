@@ -14,17 +14,16 @@ from datetime import datetime
 from django.db import connection
 from django.utils import timezone
 
-from portal import publication
 from portal.models import FacetCount, SearchEntry
 
 # Facet parameter → the index column it counts (the year is the local publish year).
 COLUMNS = {"category": "category_id", "genre": "genre_id", "org": "organization_id",
            "validity": "validity"}  # fmt: skip
-READ = ["kind", "published_at", *COLUMNS.values()]
+COUNTED_COLUMNS = ["kind", "published_at", *COLUMNS.values()]
 
 
 def facet_keys(row: dict) -> list[tuple[str, str]]:
-    """The (facet, value) pairs one entry is counted under; ``row`` has ``READ``'s keys."""
+    """The (facet, value) pairs one entry is counted under; ``row`` has ``COUNTED_COLUMNS``'s keys."""
     keys = [("all", "")]
     keys += [(facet, str(row[column])) for facet, column in COLUMNS.items() if row[column]]
     keys.append(("year", str(timezone.localtime(row["published_at"]).year)))
@@ -46,7 +45,8 @@ def entry_row(entry: SearchEntry) -> dict:
 
 def apply(changes: Counter) -> None:
     """Add the changes to the stored counts in one statement."""
-    changes = {key: n for key, n in changes.items() if n}
+    # In one order for every writer: two transactions never wait on each other's rows.
+    changes = {key: n for key, n in sorted(changes.items()) if n}
     if not changes:
         return
     table = FacetCount._meta.db_table
@@ -60,17 +60,21 @@ def apply(changes: Counter) -> None:
         )
 
 
-def visible_counts(*, now: datetime, kind: str | None = None) -> dict[str, Counter]:
-    """facet → {value: count} of the entries the public sees now (of one kind, or all)."""
+def visible_counts(
+    *, now: datetime, kind: str | None = None, scheduled: bool = True
+) -> dict[str, Counter]:
+    """facet → {value: count} of the entries the public sees now (of one kind, or all).
+    ``scheduled``: whether anything may be scheduled for later
+    (``publication.anything_scheduled``); when not, no second query."""
     stored = FacetCount.objects.filter(count__gt=0)
-    scheduled = SearchEntry.objects.filter(published_at__gt=now)
+    later = SearchEntry.objects.filter(published_at__gt=now)
     if kind is not None:
-        stored, scheduled = stored.filter(kind=kind), scheduled.filter(kind=kind)
+        stored, later = stored.filter(kind=kind), later.filter(kind=kind)
     result: dict[str, Counter] = {}
     for facet, value, count in stored.values_list("facet", "value", "count"):
         result.setdefault(facet, Counter())[value] += count
-    if publication.anything_scheduled():  # usually not: then no second query
-        for (_kind, facet, value), n in deltas(scheduled.values(*READ), -1).items():
+    if scheduled:
+        for (_kind, facet, value), n in deltas(later.values(*COUNTED_COLUMNS), -1).items():
             result.setdefault(facet, Counter())[value] += n
     return result
 

@@ -149,9 +149,18 @@ def run_search(params, *, now: datetime) -> SearchOutcome:
             else 0.0
         ),
     )
+    requested = _page_number(params.get("page"))
+    if many:
+        # The estimate may fall short (the planner takes a word's bigrams for independent):
+        # while pages come back full there is a next one, so every match can be reached.
+        results.total = max(results.total, requested * PAGE_SIZE + 1)
     paginator = Paginator(results, PAGE_SIZE)
     paginator.count = len(results)  # known already: no COUNT query
-    outcome.page_obj = paginator.get_page(params.get("page"))
+    outcome.page_obj = paginator.get_page(requested)
+    shown = len(outcome.page_obj.object_list)
+    if many and shown < PAGE_SIZE:  # the last page, found: the end is known now
+        paginator.count = (outcome.page_obj.number - 1) * PAGE_SIZE + shown
+        paginator.__dict__.pop("num_pages", None)
     terms = query_terms(outcome.query)
     texts = registry.snippet_sources(outcome.page_obj.object_list)
     for entry in outcome.page_obj.object_list:
@@ -163,7 +172,7 @@ def run_search(params, *, now: datetime) -> SearchOutcome:
 
 def estimate_facets(facets: FacetedSearch, groups, *, sample_size: int, total: int) -> None:
     """Beyond the cap the counts come from the newest matches: scale them to the whole,
-    marked as estimates. Years older than the newest matches get a share of the rest in
+    marked as estimates. Years without a match among the newest get a share of the rest in
     proportion to what was published in them (the kept counts), so every year that can
     have a match is offered and can be chosen; no per-year query is run."""
     factor = total / sample_size
@@ -202,6 +211,11 @@ def _scale(options, factor: float) -> None:
         option.count = max(1, round(option.count * factor))
         option.approximate = True
         _scale(option.children, factor)
+
+
+def _page_number(raw) -> int:
+    text = str(raw or "")
+    return int(text) if text.isascii() and text.isdigit() and 0 < len(text) < 7 and int(text) else 1
 
 
 def estimate_count(queryset) -> int:

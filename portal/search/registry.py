@@ -19,6 +19,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db import connection
+
 from portal.models import SearchEntry
 from portal.search import counts
 from portal.search.textsearch import canonical_document_number, tsvector_literal
@@ -129,12 +131,17 @@ def index_items(items: Iterable, *, batch_size: int = 1000) -> int:
 
 
 def _remove(kind: str, object_ids: list[int]) -> Counter:
-    """Delete the entries; return the count changes their removal makes."""
-    entries = SearchEntry.objects.filter(kind=kind, object_id__in=object_ids)
-    removed = counts.deltas(entries.values(*counts.READ), -1)
-    if removed:
-        entries.delete()
-    return removed
+    """Delete the entries; return the count changes their removal makes, from the rows the
+    delete itself removed (a concurrent writer cannot make them count twice)."""
+    columns = ", ".join(counts.COUNTED_COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {SearchEntry._meta.db_table} WHERE kind = %s AND object_id = ANY(%s) "
+            f"RETURNING {columns}",
+            [kind, list(object_ids)],
+        )
+        rows = [dict(zip(counts.COUNTED_COLUMNS, row, strict=True)) for row in cursor.fetchall()]
+    return counts.deltas(rows, -1)
 
 
 def index_item(item) -> None:

@@ -51,7 +51,7 @@ def flush_due() -> bool:
 def flush_search_terms() -> int:
     """Write the tally in one statement; returns how many (day, query) rows it touched."""
     with _lock:
-        batch = list(_tally.items())
+        batch = sorted(_tally.items())  # one row order for every writer: no deadlock
         _tally.clear()
         _last_flush[0] = time.monotonic()
     if not batch:

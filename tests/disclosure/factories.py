@@ -22,9 +22,11 @@ def _morning_of(o):
 
 def factory_publisher() -> User:
     """Who creates and migrates the factories' items unless a test says (``by=...``): a
-    publisher of no organization, so the items' owners are what the test gives."""
+    publisher of no organization acting everywhere (a superuser), so the items' owners are
+    what the test gives."""
     user, created = User.objects.get_or_create(
-        username="factory-publisher", defaults={"last_name": "测试发布员", "is_staff": True}
+        username="factory-publisher",
+        defaults={"last_name": "测试发布员", "is_staff": True, "is_superuser": True},
     )
     if created:
         user.groups.set(Group.objects.filter(name="发布员"))

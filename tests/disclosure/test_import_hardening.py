@@ -158,3 +158,46 @@ def test_a_sheet_with_one_far_away_cell_is_refused_at_once(agency, client, tmp_p
     with pytest.raises(CommandError):
         import_via_command(tmp_path, content, name="far.xlsx")
     assert time.monotonic() - started < 5
+
+
+def test_two_notices_of_one_title_on_different_days_are_two_documents(agency, tmp_path):
+    rows = [
+        row(title="停水通知", number="", **{"发布日期": "2025-03-05"}),
+        row(title="停水通知", number="", **{"发布日期": "2025-04-05"}),
+    ]
+    out, _ = import_via_command(tmp_path, csv_bytes(rows))
+    assert "新增 2" in out
+    with pytest.raises(CommandError):  # the same day twice is one document twice
+        import_via_command(
+            tmp_path,
+            csv_bytes(
+                [
+                    rows[0],
+                    row(title="停水通知", number="", **{"发布日期": "2025-03-05", "正文": "x"}),
+                ]
+            ),
+        )
+
+
+def test_an_attachment_is_parsed_once_per_upload(agency, monkeypatch):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from disclosure import models
+    from tests.disclosure.factories import DocumentFactory
+
+    calls = []
+    original = models.extract_text
+    monkeypatch.setattr(models, "extract_text", lambda *a: calls.append(1) or original(*a))
+    attachment = models.Attachment(
+        document=DocumentFactory(), file=SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n")
+    )
+    attachment.full_clean()
+    attachment.save()
+    assert len(calls) == 1
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(agency, client, settings):
+    settings.IMPORT_MAX_BYTES = 1000
+    response = admin_preview(client, agency.clerk, csv_bytes([row()] * 20))
+    assert_clean_chinese_page(response, "文件过大", "import_documents")
+    assert response.context["form"].errors["import_file"]

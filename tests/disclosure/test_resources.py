@@ -339,3 +339,14 @@ def test_a_bad_id_in_an_admin_url_is_not_a_crash(agency, client):
         "/admin/disclosure/document/abc/preview/",
     ]:
         assert client.get(url).status_code in (302, 403, 404)
+
+
+def test_a_publish_as_import_cannot_rewrite_a_document_a_review_published(agency, tmp_path):
+    from tests.portal.test_workflow import published
+
+    document = published(agency, document_number="渝民发〔2025〕12号")
+    with pytest.raises(CommandError):
+        import_via_command(
+            tmp_path, csv_bytes([row(title="迁移覆盖")]), "--publish-as", "publisher"
+        )
+    assert Document.objects.get(pk=document.pk).title != "迁移覆盖"

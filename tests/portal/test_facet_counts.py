@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def counted_from_entries(now) -> dict[str, Counter]:
-    rows = SearchEntry.objects.filter(published_at__lte=now).values(*counts.READ)
+    rows = SearchEntry.objects.filter(published_at__lte=now).values(*counts.COUNTED_COLUMNS)
     result: dict[str, Counter] = {}
     for (_kind, facet, value), n in counts.deltas(rows, +1).items():
         result.setdefault(facet, Counter())[value] += n

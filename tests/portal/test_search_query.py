@@ -69,3 +69,18 @@ def test_below_the_cap_counts_are_exact():
     years = [(o.label, o.count, o.approximate) for f, options in outcome.facet_groups
              if f.param == "year" for o in options]  # fmt: skip
     assert years == [("2024年", 3, False)]
+
+
+def test_every_match_is_reachable_when_the_estimate_falls_short(monkeypatch):
+    monkeypatch.setattr(search_query, "COUNT_CAP", 3)
+    monkeypatch.setattr(search_query, "PAGE_SIZE", 4)
+    monkeypatch.setattr(search_query, "estimate_count", lambda queryset: 4)  # far too low
+    DocumentFactory.create_batch(11, title="低保通知", published=True)
+    seen, page = [], 1
+    while True:
+        outcome = search(q="低保", page=page).context["search"]
+        seen += [entry.object_id for entry in outcome.page_obj.object_list]
+        if not outcome.page_obj.has_next():
+            break
+        page += 1
+    assert len(seen) == len(set(seen)) == 11 and page == 3

@@ -374,3 +374,22 @@ def test_a_stale_form_cannot_bring_a_withdrawn_document_back(agency):
     saved = workflow.item_save(stale_form, by=agency.clerk)
     assert not saved.is_live and saved.withdrawn_at is not None
     assert not Document.objects.published().filter(pk=document.pk).exists()
+
+
+@pytest.mark.parametrize("state", ["published", "submitted"])
+def test_a_migration_never_republishes_what_a_review_put_online_or_is_reviewing(agency, state):
+    document = published(agency) if state == "published" else approved(agency)
+    document = Document.objects.get(pk=document.pk)
+    document.title = "未经审核的新标题"
+    with pytest.raises(ValidationError) as refused:
+        workflow.item_migrate_published(document, by=agency.publisher)
+    assert "请走审核流程" in str(refused.value)
+    assert Document.objects.get(pk=document.pk).title != "未经审核的新标题"
+
+
+def test_a_migrated_record_may_be_migrated_again_and_keeps_a_published_version(agency):
+    document = DocumentFactory(published=True, organization=agency.bureau)
+    document.title = "迁移更正后的标题"
+    workflow.item_migrate_published(document, by=agency.publisher)
+    assert Document.objects.published().get(pk=document.pk).title == "迁移更正后的标题"
+    assert Revision.objects.filter(object_id=document.pk, published_at__isnull=False).exists()
