@@ -201,3 +201,22 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(agency, client,
     response = admin_preview(client, agency.clerk, csv_bytes([row()] * 20))
     assert_clean_chinese_page(response, "文件过大", "import_documents")
     assert response.context["form"].errors["import_file"]
+
+
+def test_a_file_that_takes_too_long_to_read_is_refused_not_waited_for(
+    agency, client, settings, monkeypatch
+):
+    import time
+
+    from portal import import_formats
+
+    settings.IMPORT_READ_SECONDS = 1
+
+    def slow(*args):
+        time.sleep(30)
+
+    monkeypatch.setattr(import_formats, "_read_in_child", slow)
+    started = time.monotonic()
+    response = admin_preview(client, agency.clerk, csv_bytes([row()]))
+    assert_clean_chinese_page(response, "限定的时间", "import_documents")
+    assert time.monotonic() - started < 5
