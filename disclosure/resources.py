@@ -142,7 +142,7 @@ class TextWidget(widgets.Widget):
         self.label, self.max_length, self.required = label, max_length, required
 
     def clean(self, value, row=None, **kwargs):
-        text = _unneutralised(normalise_line(_text(value)))
+        text = _unneutralised(_text(value))  # _text normalises
         if problem := line_problem(text):
             raise ValueError(f"{self.label}{problem}")
         if self.required and not text:

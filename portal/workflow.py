@@ -229,17 +229,8 @@ def item_migrate_published(item: Publishable, *, by, now: datetime | None = None
         item.save()
         item.on_publish()
         search.index_item(item)
-        content_type = ContentType.objects.get_for_model(item)
-        Revision.objects.filter(
-            content_type=content_type, object_id=item.pk, is_pending=True
-        ).delete()
-        Revision.objects.create(  # the published version, as every publication keeps one
-            content_type=content_type,
-            object_id=item.pk,
-            data=snapshot(item),
-            created_by=by,
-            published_at=now,
-        )
+        drop_pending_revisions([item])
+        _keep_published_version(item, by=by, now=now)
         record(
             item,
             action=Action.MIGRATED,
@@ -297,13 +288,7 @@ def _go_live(item: Publishable, *, by, now: datetime, publish_at: datetime | Non
         pending.published_at = now
         pending.save(update_fields=["is_pending", "published_at"])
     else:
-        Revision.objects.create(
-            content_type=ContentType.objects.get_for_model(item),
-            object_id=item.pk,
-            data=snapshot(item),
-            created_by=by,
-            published_at=now,
-        )
+        _keep_published_version(item, by=by, now=now)
     if first_time:
         item.published_at = publish_at or now
     item.is_live = True
@@ -313,17 +298,22 @@ def _go_live(item: Publishable, *, by, now: datetime, publish_at: datetime | Non
     search.index_item(item)  # the new public version, in this transaction
 
 
-def record(item, *, action, from_status, by, at, note="") -> WorkflowEvent:
-    return WorkflowEvent.objects.create(
+def _keep_published_version(item, *, by, now: datetime) -> Revision:
+    """The snapshot every publication keeps of what went public."""
+    return Revision.objects.create(
         content_type=ContentType.objects.get_for_model(item),
         object_id=item.pk,
-        action=action,
-        from_status=from_status,
-        to_status=item.status,
-        by=by,
-        at=at,
-        note=note,
+        data=snapshot(item),
+        created_by=by,
+        published_at=now,
     )
+
+
+def record(item, *, action, from_status, by, at, note="") -> WorkflowEvent:
+    (event,) = record_many(
+        [item], action=action, from_statuses={item.pk: from_status}, by=by, at=at, note=note
+    )
+    return event
 
 
 def history(item) -> list[WorkflowEvent]:
