@@ -20,6 +20,7 @@ they name, or, with ``--publish-as``, are published at once as a recorded migrat
 from __future__ import annotations
 
 import copy
+import re
 from datetime import date, datetime, time
 
 from django.conf import settings
@@ -47,6 +48,7 @@ REQUIRED_HEADERS = ["标题", "发布机构", "主题分类", "体裁分类"]
 DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d"]
 DATETIME_FORMATS = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_ISO_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?\Z", re.ASCII)
 
 
 def neutralise_formula(value):
@@ -113,6 +115,12 @@ class DateWidget(widgets.Widget):
         return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
 
     def _parse(self, text: str) -> datetime:
+        if _ISO_SHAPE.match(text) and (self.with_time or len(text) == 10):
+            # The common spelling (2019-07-19, 2019-07-19 09:30) without strptime's cost.
+            try:
+                return datetime.fromisoformat(text)
+            except ValueError:
+                pass  # 2019-02-30: reported below in the same words as any other
         formats = (DATETIME_FORMATS if self.with_time else []) + DATE_FORMATS
         for pattern in formats:
             try:

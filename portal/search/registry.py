@@ -23,7 +23,7 @@ from django.db import connection
 
 from portal.models import SearchEntry
 from portal.search import counts
-from portal.search.textsearch import canonical_document_number, tsvector_literal
+from portal.search.textsearch import canonical_document_number, title_lexemes, with_bare_lexemes
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,7 @@ def entry(
     validity: str = "",
 ) -> SearchEntry:
     """An unsaved index entry for a live item: its title (and 文号) weigh most."""
-    titled = f"{title} {document_number}".strip()
+    titled, title_tokens = title_lexemes(f"{title} {document_number}".strip())
     return SearchEntry(
         title_length=min(len(title), 32767),
         kind=kind,
@@ -105,8 +105,8 @@ def entry(
         genre_id=genre_id,
         validity=validity,
         document_number=canonical_document_number(document_number),
-        vector=tsvector_literal(title=titled, rest=text),
-        title_vector=tsvector_literal(title=titled, rest=""),
+        vector=with_bare_lexemes(titled, title_tokens, text),
+        title_vector=titled,
     )
 
 

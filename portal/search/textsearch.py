@@ -58,8 +58,22 @@ def tokens(text: str) -> list[str]:
             if len(run) <= MAX_WORD:
                 result.append(run)
         else:
-            result.extend(run[i : i + 2] for i in range(len(run) - 1))
+            result.extend(map(str.__add__, run, run[1:]))  # the bigrams, at C speed
             result.append(run[-1])
+    return result
+
+
+def token_set(text: str) -> set[str]:
+    """``tokens`` without order or repeats (what a position-less lexeme list needs),
+    built without the intermediate list: bodies are most of an import's text."""
+    result = set()
+    for run in _RUNS.findall(text):
+        if run[0].isascii():
+            if len(run) <= MAX_WORD:
+                result.add(run)
+        else:
+            result.update(map(str.__add__, run, run[1:]))
+            result.add(run[-1])
     return result
 
 
@@ -67,16 +81,35 @@ def _quote(lexeme: str) -> str:
     return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def tsvector_literal(*, title: str, rest: str) -> str:
-    """A ``tsvector`` literal: title tokens with positions and weight A, the rest bare."""
+def title_lexemes(title: str) -> tuple[str, set[str]]:
+    """A title's part of a ``tsvector`` literal (tokens with positions and weight A), and
+    its tokens, which the rest of the text need not repeat."""
     positions: dict[str, list[int]] = {}
     for position, token in enumerate(tokens(normalise(title)), start=1):
         positions.setdefault(token, []).append(min(position, MAX_POSITION))
     # Tokens are CJK bigrams or [a-z0-9]+ words: nothing to escape; PostgreSQL sorts
     # and deduplicates the lexemes itself.
-    titled = [f"'{t}':" + ",".join(f"{p}A" for p in spots[:64]) for t, spots in positions.items()]
-    bare = [f"'{t}'" for t in set(tokens(normalise(rest))).difference(positions)][:MAX_LEXEMES]
-    return " ".join(titled + bare)
+    literal = " ".join(
+        f"'{token}':" + ",".join(f"{p}A" for p in spots[:64]) for token, spots in positions.items()
+    )
+    return literal, set(positions)
+
+
+def tsvector_literal(*, title: str, rest: str) -> str:
+    """A ``tsvector`` literal: title tokens with positions and weight A, the rest bare."""
+    titled, title_tokens = title_lexemes(title)
+    return with_bare_lexemes(titled, title_tokens, rest)
+
+
+def with_bare_lexemes(titled: str, title_tokens: set[str], rest: str) -> str:
+    """``titled`` (from ``title_lexemes``) followed by the other tokens of ``rest``,
+    without positions."""
+    bare = token_set(normalise(rest)) - title_tokens
+    if not bare:
+        return titled
+    if len(bare) > MAX_LEXEMES:
+        bare = set(list(bare)[:MAX_LEXEMES])
+    return f"{titled} '" + "' '".join(bare) + "'" if titled else "'" + "' '".join(bare) + "'"
 
 
 def query_terms(query: str) -> list[str]:
