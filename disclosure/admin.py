@@ -28,6 +28,7 @@ from disclosure.services import (
     document_create,
     document_save,
 )
+from portal.editor import RichTextAdminMixin
 from portal.import_errors import clerk_message
 from portal.import_formats import LimitedCSV, LimitedImportForm, LimitedXLSX
 from portal.models import Status
@@ -94,7 +95,7 @@ class AttachmentInline(admin.TabularInline):
 
 
 @admin.register(Document)
-class DocumentAdmin(WorkflowAdminMixin, ImportExportModelAdmin):
+class DocumentAdmin(RichTextAdminMixin, WorkflowAdminMixin, ImportExportModelAdmin):
     list_display = ["title", "document_number", "organization", "status_badge", "published_at"]
     list_filter = [
         ReviewQueueFilter,
@@ -111,6 +112,7 @@ class DocumentAdmin(WorkflowAdminMixin, ImportExportModelAdmin):
     date_hierarchy = "published_at"
     ordering = ["-updated_at", "-pk"]
     autocomplete_fields = ["superseded_by"]
+    rich_text_editor_fields = ["body"]
     readonly_fields = ["status", "published_at", "owner_organization", "created_by", "created_at", "updated_at"]  # fmt: skip
     inlines = [AttachmentInline]
     preview_template = "disclosure/document_detail.html"

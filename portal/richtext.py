@@ -19,24 +19,72 @@ ALLOWED_ATTRIBUTES = {
     "img": {"src", "alt", "width", "height"},
     "th": {"colspan", "rowspan", "scope"},
     "td": {"colspan", "rowspan"},
-    "p": {"align"},
+    "p": {"align", "style"},
     "ol": {"start", "type"},
+    **{f"h{level}": {"style"} for level in range(2, 7)},
 }
+# A style attribute carries one declaration, the alignment the editor sets (and Word writes
+# as style="text-align:center"); every other declaration, mso- ones included, goes.
+ALIGNMENTS = {"left", "center", "right", "justify"}
+# Images only as the editor inserts them: uploaded through portal.editor_uploads and served
+# by this site. External, data: and file: sources (Word pastes file:///C:/…) are dropped
+# with their <img>, since a public page must not load from elsewhere.
+IMAGE_URL_PREFIX = "/uploads/images/"
+IMAGE_SOURCE = re.compile(re.escape(IMAGE_URL_PREFIX) + r"[0-9a-f]{32}\.(?:png|jpg)")
+# An <img> of sanitised markup: nh3 quotes every value with " and escapes " inside it.
+IMAGE_TAG = re.compile(r'<img((?:\s+[a-z-]+(?:="[^"]*")?)*)\s*/?>')
+
+
+def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
+    # nh3 also passes the generic lang and title through here: Word marks Chinese text
+    # lang="EN-US" after a font choice, which makes screen readers use the wrong voice.
+    if tag == "a" and attribute == "rel":
+        return value  # nh3's own link_rel: it removes any rel the input had
+    if attribute not in ALLOWED_ATTRIBUTES.get(tag, ()):
+        return None
+    if attribute == "style":
+        return _alignment_style(value)
+    if attribute == "align":
+        return value.strip().lower() if value.strip().lower() in ALIGNMENTS else None
+    if tag == "img" and attribute == "src":
+        return value if IMAGE_SOURCE.fullmatch(value) else None
+    if attribute in {"width", "height"}:
+        return value if value.isdigit() else None
+    return value
+
+
+def _alignment_style(value: str) -> str | None:
+    """``text-align: <one of ALIGNMENTS>`` from a style attribute (the last one wins, as in
+    CSS), or nothing."""
+    alignment = None
+    for declaration in value.split(";"):
+        name, _, setting = declaration.partition(":")
+        setting = setting.strip().lower()
+        if name.strip().lower() == "text-align" and setting in ALIGNMENTS:
+            alignment = setting
+    return f"text-align: {alignment}" if alignment else None
+
+
+def _without_sourceless_images(markup: str) -> str:
+    # ' src="' cannot occur inside a quoted value (see IMAGE_TAG): it is the attribute.
+    return IMAGE_TAG.sub(lambda tag: tag[0] if ' src="' in tag[1] else "", markup)
 
 
 def sanitize_html(value: str) -> str:
-    """Remove scripts, event handlers, styles and unknown tags; keep the document's structure.
-    Control characters and bidi overrides go too (``portal.plaintext.clean_block``)."""
+    """Remove scripts, event handlers, styles and unknown tags; keep the document's structure,
+    the alignment of paragraphs and headings, and images served by this site (what the
+    editor of ``portal.editor`` produces). Control characters and bidi overrides go too
+    (``portal.plaintext.clean_block``)."""
     # Cleaned after nh3 as well: a character reference such as &#1; decodes to a control.
-    return clean_block(
-        nh3.clean(
-            clean_block(value),
-            tags=ALLOWED_TAGS,
-            attributes=ALLOWED_ATTRIBUTES,
-            url_schemes={"http", "https", "mailto"},
-            link_rel="noopener noreferrer",
-        )
+    cleaned = nh3.clean(
+        clean_block(value),
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_filter_attribute,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
     )
+    return clean_block(_without_sourceless_images(cleaned))
 
 
 HTML_TAG = re.compile(r"<(p|br|div|table|h[2-6]|ul|ol|span|strong|em|a|img)\b", re.I)

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "mptt",
     "import_export",
+    "django_prose_editor",  # the rich-text editor's script and styles (portal.editor)
 ]
 
 MIDDLEWARE = [
@@ -235,6 +236,8 @@ ATTACHMENT_MAX_ARCHIVE_ENTRIES = env_int("ATTACHMENT_MAX_ARCHIVE_ENTRIES", 10_00
 ATTACHMENT_MAX_PIXELS = env_int("ATTACHMENT_MAX_PIXELS", 40_000_000)
 ATTACHMENT_EXTRACT_SECONDS = env_int("ATTACHMENT_EXTRACT_SECONDS", 10)
 ATTACHMENT_EXTRACT_MEMORY_BYTES = env_int("ATTACHMENT_EXTRACT_MEMORY_BYTES", 1024 * 1024 * 1024)
+# Images inserted in a body through the editor (portal/editor_uploads.py), same checks.
+EDITOR_IMAGE_MAX_BYTES = env_int("EDITOR_IMAGE_MAX_BYTES", 5 * 1024 * 1024)
 # Imports are refused before any real work beyond these (portal/tabular.py); the admin's
 # row limit keeps a web worker's import short, the command line's is for migrations.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
-from portal import views
+from portal import editor_uploads, views
 from portal.sitemaps import SITEMAPS
 
 admin.site.site_header = "政务公开门户管理"
@@ -32,6 +32,14 @@ urlpatterns = [
     ),
     path("favicon.ico", views.favicon),
     path("", include("disclosure.urls")),
+    # A file name, not a folder: the image's URL ends in its extension, without a slash.
+    path("uploads/images/<str:name>", editor_uploads.image_serve, name="editor-image"),
+    # Before the admin, whose catch-all would answer 404 for it.
+    path(
+        "admin/editor/<str:app_label>/<str:model_name>/images/",
+        editor_uploads.image_upload,
+        name="editor-image-upload",
+    ),
     path("admin/", admin.site.urls),
 ]
 

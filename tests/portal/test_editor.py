@@ -1,0 +1,574 @@
+"""The rich-text editor: what the sanitiser keeps (alignment, images, Word paste), the
+form field, the Document admin's body, and the image upload endpoint."""
+
+import re
+import struct
+import unicodedata
+import zlib
+from html import escape as html_escape
+
+import pytest
+from django.core.files.storage import default_storage
+from django.test import Client
+from django.urls import reverse
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from portal.editor import HELP_TEXT, RichTextFormField
+from portal.richtext import IMAGE_SOURCE, sanitize_html, to_html
+from tests.disclosure.test_admin import ADD, INLINE, form_data
+
+OWN_IMAGE = "/uploads/images/0123456789abcdef0123456789abcdef.png"
+UPLOAD = reverse(
+    "editor-image-upload", kwargs={"app_label": "disclosure", "model_name": "document"}
+)
+
+
+def png(width=2, height=1) -> bytes:
+    """A valid PNG of ``width`` × ``height`` black pixels."""
+
+    def chunk(kind, data):
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    pixels = zlib.compress(b"".join(b"\x00" + b"\x00" * width for _ in range(height)))
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+def upload_file(name, content):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type="image/png")
+
+
+# --- alignment ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("alignment", ["left", "center", "right", "justify"])
+def test_paragraph_alignment_is_kept_as_one_text_align_declaration(alignment):
+    assert (
+        sanitize_html(f'<p style="text-align:{alignment.upper()} ;">段落</p>')
+        == f'<p style="text-align: {alignment}">段落</p>'
+    )
+
+
+@pytest.mark.parametrize("level", [2, 3, 4, 5, 6])
+def test_heading_alignment_is_kept(level):
+    html = f'<h{level} style="text-align: center">标题</h{level}>'
+    assert sanitize_html(html) == html
+
+
+def test_every_other_style_declaration_goes_with_the_alignment_kept():
+    html = '<p style="color:red; text-align:center; position:fixed; mso-line-height-rule:exactly">x</p>'
+    assert sanitize_html(html) == '<p style="text-align: center">x</p>'
+
+
+@pytest.mark.parametrize(
+    "style",
+    [
+        "color: red",
+        "text-align: expression(alert(1))",
+        "text-align: start",
+        "text-align: center !important",
+        "background: url(javascript:alert(1))",
+        "",
+    ],
+)
+def test_a_style_without_a_plain_alignment_is_dropped(style):
+    assert sanitize_html(f'<p style="{style}">x</p>') == "<p>x</p>"
+
+
+@pytest.mark.parametrize("tag", ["span", "td", "li", "table", "a", "strong", "div"])
+def test_no_other_element_may_carry_a_style(tag):
+    assert "style" not in sanitize_html(f'<{tag} style="text-align:center">x</{tag}>')
+
+
+def test_the_legacy_align_attribute_of_paragraphs_is_kept_only_with_an_alignment():
+    assert sanitize_html('<p align="CENTER">x</p>') == '<p align="center">x</p>'
+    assert sanitize_html('<p align="javascript:x">x</p>') == "<p>x</p>"
+
+
+# --- images ------------------------------------------------------------------------------
+
+
+def test_an_image_served_from_our_upload_url_keeps_its_source_and_alt_text():
+    html = f'<p><img src="{OWN_IMAGE}" alt="2026年救助流程图" onerror="alert(1)" title="t" style="width:9px"></p>'
+    assert sanitize_html(html) == f'<p><img src="{OWN_IMAGE}" alt="2026年救助流程图"></p>'
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "https://evil.example/x.png",
+        "http://portal.example.gov.cn/uploads/images/0123456789abcdef0123456789abcdef.png",
+        "//evil.example/uploads/images/0123456789abcdef0123456789abcdef.png",
+        "data:image/png;base64,iVBORw0KGgo=",
+        "javascript:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        "file:///C:/Users/clerk/AppData/Local/Temp/msohtmlclip1/01/clip_image002.png",
+        "/uploads/images/../../etc/passwd",
+        "/uploads/images/0123456789abcdef0123456789abcdef.svg",
+        "/uploads/images/0123456789abcdef0123456789abcdef.png?x=1",
+        "/static/img/emblem.svg",
+    ],
+)
+def test_an_image_from_anywhere_else_is_dropped_entirely(source):
+    assert sanitize_html(f'<p>前<img src="{source}" alt="图">后</p>') == "<p>前后</p>"
+
+
+def test_an_image_without_a_source_is_dropped_and_an_alt_with_quotes_does_not_fool_it():
+    html = f'<img alt="a&quot; src=&quot;x"><img alt=\'x" src="{OWN_IMAGE}\'>'
+    assert "<img" not in sanitize_html(html)
+
+
+def test_image_dimensions_are_kept_only_as_numbers():
+    html = f'<img src="{OWN_IMAGE}" alt="图" width="300" height="100%">'
+    assert sanitize_html(html) == f'<img src="{OWN_IMAGE}" alt="图" width="300">'
+
+
+# --- Word and WPS paste -------------------------------------------------------------------
+
+WORD = """<html xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office"
+xmlns:w="urn:schemas-microsoft-com:office:word" xmlns="http://www.w3.org/TR/REC-html40">
+<head><meta http-equiv=Content-Type content="text/html; charset=utf-8">
+<meta name=ProgId content=Word.Document><meta name=Generator content="Microsoft Word 15">
+<!--[if gte mso 9]><xml><w:WordDocument><w:View>Normal</w:View><w:Zoom>0</w:Zoom>
+</w:WordDocument></xml><![endif]-->
+<style><!-- /* Font Definitions */ p.MsoNormal {mso-style-parent:""; margin:0cm;
+font-family:仿宋_GB2312;} @page WordSection1 {size:595.3pt 841.9pt;} --></style>
+<!--[if gte mso 10]><style>table.MsoNormalTable {mso-style-name:普通表格;}</style><![endif]-->
+</head>
+<body lang=ZH-CN style='tab-interval:21.0pt;text-justify-trim:punctuation'>
+<!--StartFragment-->
+<div class=WordSection1 style='layout-grid:15.6pt'>
+<p class=MsoNormal align=center style='text-align:center;line-height:28.0pt;mso-line-height-rule:exactly'><b><span
+style='font-size:22.0pt;font-family:方正小标宋简体;mso-hansi-font-family:"Times New Roman"'>关于做好<span
+lang=EN-US>2026</span>年冬季救助工作的通知<span lang=EN-US><o:p></o:p></span></span></b></p>
+<p class=MsoNormal style='text-indent:32.0pt;mso-char-indent-count:2.0'><span lang=EN-US
+style='font-size:16.0pt'><font face="仿宋_GB2312" color="#ff0000">各区县民政局：</font><o:p>&nbsp;</o:p></span></p>
+<p class=MsoListParagraph style='margin-left:18.0pt;text-indent:-18.0pt;mso-list:l0 level1 lfo1'><![if !supportLists]><span
+lang=EN-US style='mso-list:Ignore'>1.<span style='font:7.0pt "Times New Roman"'>&nbsp;&nbsp;&nbsp; </span></span><![endif]><span
+style='font-family:仿宋_GB2312'>摸清困难群众底数<o:p></o:p></span></p>
+<p class=MsoNormal><span lang=EN-US><!--[if gte vml 1]><v:shape id="图片_x0020_1" style='width:200pt;height:100pt'>
+<v:imagedata src="file:///C:/Users/clerk/AppData/Local/Temp/msohtmlclip1/01/clip_image001.png" o:title=""/>
+</v:shape><![endif]--><![if !vml]><img width=267 height=133
+src="file:///C:/Users/clerk/AppData/Local/Temp/msohtmlclip1/01/clip_image002.jpg" v:shapes="图片_x0020_1"><![endif]></span></p>
+<table class=MsoTableGrid border=1 cellspacing=0 cellpadding=0 style='border-collapse:collapse;mso-yfti-tbllook:1184'>
+<tr style='mso-yfti-irow:0'><td width=277 valign=top style='width:207.4pt;border:solid windowtext 1.0pt'><p class=MsoNormal>
+<span style='font-family:黑体'>项目<o:p></o:p></span></p></td>
+<td width=277 valign=top style='border:solid windowtext 1.0pt'><p class=MsoNormal><span lang=EN-US>500<o:p></o:p></span></p></td></tr>
+</table>
+<p class=MsoNormal><a href="https://www.gov.cn/zhengce/" target="_blank" style='color:blue'><span lang=EN-US>中国政府网</span></a>
+<a href="javascript:alert(1)">坏链接</a></p>
+<script>alert(1)</script>
+</div>
+<!--EndFragment-->
+</body></html>"""
+
+
+def test_word_paste_keeps_text_structure_and_alignment_and_drops_word_markup():
+    html = sanitize_html(WORD)
+    for text in [
+        "关于做好",
+        "2026",
+        "年冬季救助工作的通知",
+        "各区县民政局：",
+        "摸清困难群众底数",
+        "项目",
+        "500",
+    ]:
+        assert text in html
+    assert '<p align="center" style="text-align: center"><b>' in html
+    assert '<a href="https://www.gov.cn/zhengce/" rel="noopener noreferrer">' in html
+    assert "<table>" in html and "<td><p>" in html
+    for residue in [
+        "mso-", "<o:p", "o:p>", "lang=", "<font", "face=", "color=", "class=", "<!--", "[if",
+        "endif", "<xml", "w:WordDocument", "Font Definitions", "MsoNormal", "<v:", "file:",
+        "<img", "javascript:", "<script", "alert", "target=", "width=", "valign", "<style",
+        "<meta", "<html", "<body", "text-indent",
+    ]:  # fmt: skip
+        assert residue not in html, residue
+
+
+def test_wps_paste_with_font_tags_and_spans_keeps_only_the_text():
+    wps = (
+        '<p style="margin-left:0pt;text-align:justify;"><font face="宋体" size="3">'
+        '<span style="mso-spacerun:\'yes\';font-family:宋体;font-size:16pt" lang="EN-US">'
+        "第一条</span></font><!--[if !supportAnnotations]-->x<!--[endif]--></p>"
+    )
+    assert sanitize_html(wps) == '<p style="text-align: justify"><span>第一条</span>x</p>'
+
+
+# --- what the client's editor writes survives unchanged ----------------------------------
+
+EDITOR_OUTPUT = (
+    '<h2 style="text-align: center">一、总体要求</h2>'
+    "<h3>（一）工作目标</h3>"
+    '<p style="text-align: justify">正文<strong>加粗</strong><em>倾斜</em><u>下划线</u><s>删除</s>'
+    'H<sub>2</sub>O m<sup>2</sup> <a href="https://www.gov.cn/" rel="noopener noreferrer">链接</a>'
+    '<a href="/disclosure/1/" rel="noopener noreferrer">站内</a></p>'
+    "<ul><li><p>甲</p></li></ul><ol><li><p>乙</p></li></ol>"
+    "<blockquote><p>引用</p></blockquote><hr>"
+    '<table><tbody><tr><th colspan="1" rowspan="1"><p>项目</p></th>'
+    '<td colspan="1" rowspan="1"><p>标准</p></td></tr></tbody></table>'
+    f'<img src="{OWN_IMAGE}" alt="流程图"><p>末段<br>换行</p>'
+)
+
+
+def test_everything_the_editor_writes_survives_the_sanitiser_unchanged():
+    assert sanitize_html(EDITOR_OUTPUT) == EDITOR_OUTPUT
+
+
+def test_the_editors_table_styling_is_dropped_without_losing_the_table():
+    tiptap = (
+        '<table style="min-width: 50px"><colgroup><col style="min-width: 25px"></colgroup>'
+        '<tbody><tr><td colspan="1" rowspan="1"><p>x</p></td></tr></tbody></table>'
+    )
+    assert sanitize_html(tiptap) == (
+        "<table><colgroup><col></colgroup>"
+        '<tbody><tr><td colspan="1" rowspan="1"><p>x</p></td></tr></tbody></table>'
+    )
+
+
+# --- properties ---------------------------------------------------------------------------
+
+ATTRIBUTES = st.sampled_from(
+    [
+        'style="text-align:center"', "style='mso-list:Ignore'", 'style="color:red"',
+        'align="right"', 'lang="EN-US"', 'class="MsoNormal"', 'onclick="alert(1)"',
+        f'src="{OWN_IMAGE}"', 'src="https://evil.example/a.png"', 'src="data:image/png;base64,AA"',
+        'src="javascript:alert(1)"', 'alt="图"', 'href="javascript:alert(1)"',
+        'href="https://www.gov.cn/"', 'width="12"', 'title="t"', "",
+    ]
+)  # fmt: skip
+TAGS = st.sampled_from(
+    ["p", "h2", "h3", "span", "font", "o:p", "img", "a", "td", "b", "div", "h1", "script", "li"]
+)
+TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=12)
+
+
+@st.composite
+def word_like_html(draw):
+    parts = []
+    for _ in range(draw(st.integers(0, 8))):
+        tag = draw(TAGS)
+        attributes = " ".join(draw(st.lists(ATTRIBUTES, max_size=3)))
+        choice = draw(st.integers(0, 3))
+        if choice == 0:
+            parts.append(f"<{tag} {attributes}>{draw(TEXT)}</{tag}>")
+        elif choice == 1:
+            parts.append(f"<!--[if gte mso 9]>{draw(TEXT)}<![endif]-->")
+        elif choice == 2:
+            parts.append(f"<{tag} {attributes}>")
+        else:
+            parts.append(draw(TEXT))
+    return "".join(parts)
+
+
+STYLE = re.compile(r'\sstyle="([^"]*)"')
+SOURCE = re.compile(r'\ssrc="([^"]*)"')
+
+
+@settings(max_examples=300, deadline=None)
+@given(word_like_html())
+def test_whatever_is_pasted_only_alignment_styles_and_own_images_remain(markup):
+    html = sanitize_html(markup)
+    assert all(
+        re.fullmatch(r"text-align: (left|center|right|justify)", s) for s in STYLE.findall(html)
+    )
+    assert all(IMAGE_SOURCE.fullmatch(s) for s in SOURCE.findall(html))
+    assert html.count("<img") == len(SOURCE.findall(html))
+    for residue in [
+        "javascript:",
+        "data:",
+        "mso-",
+        "lang=",
+        "class=",
+        "onclick",
+        "<o:p",
+        "<font",
+        "<script",
+    ]:
+        assert residue not in html.lower()
+
+
+def quoted(text):
+    return text.replace('"', "&quot;")
+
+
+# What a clerk types (NFC, no controls: clean_block's rules), escaped as the editor does.
+SAFE_TEXT = st.text(
+    alphabet=st.one_of(st.characters(categories=["L", "N", "P", "S"]), st.just(" ")), max_size=12
+).map(lambda text: html_escape(unicodedata.normalize("NFC", text), quote=False))
+ALIGN = st.sampled_from(["", ' style="text-align: center"', ' style="text-align: right"', ' style="text-align: justify"'])  # fmt: skip
+INLINE_HTML = st.one_of(
+    SAFE_TEXT,
+    SAFE_TEXT.map(lambda text: f"<strong>{text}</strong>"),
+    SAFE_TEXT.map(lambda text: f"<em>{text}</em>"),
+    SAFE_TEXT.map(
+        lambda text: f'<a href="https://www.gov.cn/" rel="noopener noreferrer">{text}</a>'
+    ),
+    SAFE_TEXT.map(lambda text: f'<img src="{OWN_IMAGE}" alt="{quoted(text) or "图"}">'),
+)
+
+
+@st.composite
+def editor_html(draw):
+    """Documents shaped as the editor writes them (its schema, well nested)."""
+    blocks = []
+    for _ in range(draw(st.integers(1, 5))):
+        inline = "".join(draw(st.lists(INLINE_HTML, max_size=4)))
+        kind = draw(st.sampled_from(["p", "h2", "h3", "h4", "ul", "table"]))
+        if kind in {"ul"}:
+            blocks.append(f"<ul><li><p>{inline}</p></li></ul>")
+        elif kind == "table":
+            blocks.append(
+                f'<table><tbody><tr><td colspan="1" rowspan="1"><p>{inline}</p></td></tr></tbody></table>'
+            )
+        else:
+            blocks.append(f"<{kind}{draw(ALIGN)}>{inline}</{kind}>")
+    return "".join(blocks)
+
+
+@settings(max_examples=300, deadline=None)
+@given(editor_html())
+def test_what_the_editor_writes_is_never_changed_by_the_sanitiser(markup):
+    assert sanitize_html(markup) == markup
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(TEXT.filter(lambda line: "<" not in line), max_size=6))
+def test_plain_text_still_becomes_one_paragraph_per_line(lines):
+    html = to_html("\n".join(lines))
+    assert html.count("<p>") == sum(1 for line in to_html_lines(lines))
+
+
+def to_html_lines(lines):
+    from portal.plaintext import clean_block
+
+    return [line for line in clean_block("\n".join(lines)).splitlines() if line.strip()]
+
+
+def test_plain_text_typed_in_the_body_becomes_paragraphs():
+    assert to_html("第一段\n\n第二段 a<b") == "<p>第一段</p>\n<p>第二段 a&lt;b</p>"
+
+
+# --- the form field -----------------------------------------------------------------------
+
+
+def test_the_field_cleans_what_it_receives_as_the_model_stores_it():
+    field = RichTextFormField(required=False)
+    assert field.clean('<p style="color:red" onclick="x">正文</p>') == "<p>正文</p>"
+    assert field.clean("第一段\n第二段") == "<p>第一段</p>\n<p>第二段</p>"
+
+
+def test_the_field_sees_no_change_where_only_discarded_markup_differs():
+    field = RichTextFormField(required=False)
+    assert not field.has_changed("<p>正文</p>", '<p style="color:red" class="x">正文</p>')
+    assert field.has_changed("<p>正文</p>", "<p><strong>正文</strong></p>")
+
+
+@pytest.mark.parametrize("alt", ["", "   "])
+def test_an_image_without_alternative_text_is_refused_in_chinese(alt):
+    field = RichTextFormField(required=False)
+    with pytest.raises(Exception) as refused:
+        field.clean(f'<p><img src="{OWN_IMAGE}" alt="{alt}"></p>')
+    assert "1 张图片缺少替代文字" in str(refused.value)
+
+
+def test_an_image_with_alternative_text_is_accepted():
+    field = RichTextFormField(required=False)
+    html = f'<p><img src="{OWN_IMAGE}" alt="a&gt;b 流程图"></p>'
+    assert field.clean(html) == html
+
+
+# --- the Document admin -------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_document_form_gives_the_body_the_editor_and_its_help_text(agency, client):
+    client.force_login(agency.clerk)
+    response = client.get(ADD)
+    form = response.context["adminform"].form
+    body = form.fields["body"]
+    assert isinstance(body, RichTextFormField)
+    assert body.help_text == HELP_TEXT and "Alt+F10" in HELP_TEXT
+    assert body.widget.upload_url == UPLOAD
+    html = response.content.decode()
+    assert 'data-rich-text-editor="' in html and "django_prose_editor/editor.js" in html
+    assert '<script src="/static/js/rich-text-editor.js" type="module"></script>' in html
+    # Only the body: the summary stays a plain textarea.
+    assert not isinstance(form.fields["summary"], RichTextFormField)
+
+
+@pytest.mark.django_db
+def test_a_body_saved_from_the_admin_is_stored_sanitised(agency, client):
+    from disclosure.models import Document
+
+    client.force_login(agency.clerk)
+    body = '<h2 style="text-align: center">标题</h2><p>一个<strong>加粗</strong>的词<script>x</script></p>'
+    response = client.post(ADD, {**form_data(agency, body=body), **INLINE})
+    assert response.status_code == 302
+    stored = Document.objects.get(title=form_data(agency)["title"]).body
+    assert stored == '<h2 style="text-align: center">标题</h2><p>一个<strong>加粗</strong>的词</p>'
+
+
+@pytest.mark.django_db
+def test_a_body_with_an_image_without_alt_text_is_a_form_error(agency, client):
+    client.force_login(agency.clerk)
+    response = client.post(ADD, form_data(agency, body=f'<p><img src="{OWN_IMAGE}"></p>'))
+    assert response.status_code == 200
+    assert "缺少替代文字" in response.context["adminform"].form.errors["body"][0]
+
+
+# --- the upload endpoint ------------------------------------------------------------------
+
+
+def post_image(client, content=None, name="图.png", alt="示意图", **extra):
+    data = {"alt": alt} if alt is not None else {}
+    if content is not False:
+        data["image"] = upload_file(name, png() if content is None else content)
+    return client.post(UPLOAD, data, **extra)
+
+
+@pytest.mark.django_db
+def test_anonymous_uploads_are_sent_to_log_in(client):
+    response = post_image(client)
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert not default_storage.exists("editor-images")
+
+
+@pytest.mark.django_db
+def test_staff_without_the_permission_to_edit_documents_are_refused(agency, client):
+    client.force_login(agency.reviewer)
+    response = post_image(client)
+    assert response.status_code == 403
+    assert "没有编辑公开文件的权限" in response.json()["error"]
+
+
+@pytest.mark.django_db
+def test_a_user_who_is_not_staff_is_refused_even_with_the_permission(agency, client):
+    agency.clerk.is_staff = False
+    agency.clerk.save()
+    client.force_login(agency.clerk)
+    assert post_image(client).status_code == 403
+
+
+@pytest.mark.django_db
+def test_only_post_is_allowed(agency, client):
+    client.force_login(agency.clerk)
+    assert client.get(UPLOAD).status_code == 405
+
+
+@pytest.mark.django_db
+def test_a_model_whose_admin_has_no_editor_has_no_upload(agency, client):
+    client.force_login(agency.clerk)
+    url = reverse("editor-image-upload", kwargs={"app_label": "portal", "model_name": "user"})
+    assert client.post(url, {"alt": "x", "image": upload_file("a.png", png())}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_clerk_uploads_an_image_and_gets_its_served_url(agency, client):
+    client.force_login(agency.clerk)
+    response = post_image(client, alt="  2026年救助流程图 ")
+    assert response.status_code == 201
+    answer = response.json()
+    assert IMAGE_SOURCE.fullmatch(answer["url"]) and answer["alt"] == "2026年救助流程图"
+    # A random name, not the uploader's.
+    assert "图" not in answer["url"]
+    served = Client().get(answer["url"])
+    assert served.status_code == 200 and served["Content-Type"] == "image/png"
+    assert b"".join(served.streaming_content) == png()
+    assert sanitize_html(f'<img src="{answer["url"]}" alt="x">') != ""
+
+
+@pytest.mark.django_db
+def test_two_uploads_of_one_file_get_different_names(agency, client):
+    client.force_login(agency.clerk)
+    assert post_image(client).json()["url"] != post_image(client).json()["url"]
+
+
+@pytest.mark.django_db
+def test_an_upload_without_the_csrf_token_is_refused(agency):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(agency.clerk)
+    assert post_image(client).status_code == 403
+    client.get(ADD)  # the admin form sets the token cookie the editor's script sends back
+    token = client.cookies["csrftoken"].value
+    assert post_image(client, HTTP_X_CSRFTOKEN=token).status_code == 201
+
+
+@pytest.mark.django_db
+def test_an_upload_without_alternative_text_is_refused_in_chinese(agency, client):
+    client.force_login(agency.clerk)
+    for alt in (None, "", "   "):
+        response = post_image(client, alt=alt)
+        assert response.status_code == 400
+        assert "请填写替代文字" in response.json()["error"]
+    assert not default_storage.exists("editor-images")
+
+
+@pytest.mark.django_db
+def test_an_upload_without_a_file_is_refused_in_chinese(agency, client):
+    client.force_login(agency.clerk)
+    response = post_image(client, content=False)
+    assert response.status_code == 400 and "请选择要插入的图片" in response.json()["error"]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("报告.png", b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF", "不支持的文件类型"),
+        (
+            "脚本.png",
+            b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>",
+            "不支持的文件类型",
+        ),
+        ("网页.jpg", b"<html><body>hi</body></html>", "不支持的文件类型"),
+        (
+            "动图.png",
+            b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04",
+            "不支持的文件类型",
+        ),
+        ("图.jpg", None, "与文件内容（PNG）不符"),
+        ("坏图.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR" + b"\x00" * 17, "文件已损坏"),
+    ],
+)
+@pytest.mark.django_db
+def test_a_file_that_is_not_the_image_it_claims_is_refused_by_its_content(
+    agency, client, name, content, message
+):
+    client.force_login(agency.clerk)
+    response = post_image(client, content=content, name=name)
+    assert response.status_code == 400
+    assert message in response.json()["error"]
+    assert not default_storage.exists("editor-images")
+
+
+@pytest.mark.django_db
+def test_an_image_over_the_size_limit_is_refused(agency, client, settings):
+    settings.EDITOR_IMAGE_MAX_BYTES = 50
+    client.force_login(agency.clerk)
+    response = post_image(client, content=png(200, 200) + b"\x00" * 100)
+    assert response.status_code == 413
+    assert "文件过大" in response.json()["error"]
+
+
+@pytest.mark.django_db
+def test_an_image_with_too_many_pixels_is_refused(agency, client, settings):
+    settings.ATTACHMENT_MAX_PIXELS = 100
+    client.force_login(agency.clerk)
+    response = post_image(client, content=png(20, 10))
+    assert response.status_code == 400
+    assert "图片尺寸过大：20×10像素" in response.json()["error"]
+
+
+@pytest.mark.django_db
+def test_only_stored_editor_images_are_served(client):
+    assert client.get(OWN_IMAGE).status_code == 404
+    assert client.get("/uploads/images/..%2F..%2Fsettings.py").status_code == 404
+    assert client.post(OWN_IMAGE).status_code == 405
