@@ -46,6 +46,7 @@ migrate: db
 
 demo: migrate
 	$(PY) manage.py load_demo
+	$(PY) manage.py load_interpretation_demo
 
 STATIC_SOURCES := $(shell find static -type f 2>/dev/null)
 var/static/staticfiles.json: $(STATIC_SOURCES) $(VENV)/.installed .env

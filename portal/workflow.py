@@ -27,7 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from portal import publication, search
+from portal import publication, search, signals
 from portal.models import Publishable, Revision, Status, WorkflowEvent
 from portal.scopes import acting_scope, in_scope
 
@@ -138,7 +138,9 @@ def perform(
         if spec.four_eyes and by.pk in authors_of_pending_version(item):
             raise PermissionDenied("不能审核自己起草或修改的版本：谁公开、谁审查，审核人须为他人。")
         if spec.guarded:  # on the version under review, without touching the locked row
-            working_version(copy.copy(item)).check_publishable()
+            reviewed = working_version(copy.copy(item))
+            reviewed.check_publishable()
+            signals.checking_publishable.send(sender=model, item=reviewed, step=spec)
         from_status = item.status
         if spec.goes_live:
             _go_live(item, by=by, now=now, publish_at=publish_at if spec.schedulable else None)
@@ -148,6 +150,10 @@ def perform(
         item.status = spec.target
         item.save()
         record(item, action=spec.action, from_status=from_status, by=by, at=now, note=note)
+        if spec.goes_live:
+            signals.went_live.send(sender=model, item=item, by=by, now=now)
+        elif spec.takes_offline:
+            signals.went_offline.send(sender=model, item=item, by=by, now=now)
         if spec.publishing:
             publication.bump()  # after the save: a scheduled time must already be stored
     return item
