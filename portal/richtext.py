@@ -54,7 +54,7 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
 
 
 def _alignment_style(value: str) -> str | None:
-    """``text-align: <one of ALIGNMENTS>`` from a style attribute (the last one wins, as in
+    """``text-align: <one of ALIGNMENTS>;`` from a style attribute (the last one wins, as in
     CSS), or nothing."""
     alignment = None
     for declaration in value.split(";"):
@@ -62,7 +62,7 @@ def _alignment_style(value: str) -> str | None:
         setting = setting.strip().lower()
         if name.strip().lower() == "text-align" and setting in ALIGNMENTS:
             alignment = setting
-    return f"text-align: {alignment}" if alignment else None
+    return f"text-align: {alignment};" if alignment else None  # as the editor writes it
 
 
 def _without_sourceless_images(markup: str) -> str:

@@ -68,7 +68,24 @@ const DIALOG_TEXT = {
   "Include header row": "首行为表头",
 };
 
+// Options of the library's dialogs, shown in Chinese; their values stay what it compares.
+const OPTION_TEXT = { Yes: "是", No: "否" };
+
 const dialogs = new WeakMap();
+
+// The library appends its dialogs to the editor's wrapper (only its children are watched,
+// not every keystroke's change to the text).
+function translateDialogOptions(wrapper) {
+  const observer = new MutationObserver(() => {
+    for (const option of wrapper.querySelectorAll(":scope > * > .prose-editor-dialog option:not([value])")) {
+      if (OPTION_TEXT[option.textContent]) {
+        option.value = option.textContent;
+        option.textContent = OPTION_TEXT[option.value];
+      }
+    }
+  });
+  observer.observe(wrapper, { childList: true });
+}
 
 function installTranslations() {
   const base = window.gettext;
@@ -185,6 +202,7 @@ async function createEditor(textarea) {
   wrapper.className = "prose-editor rich-text-editor";
   textarea.before(wrapper);
   wrapper.append(textarea);
+  translateDialogOptions(wrapper);
   const attributes = { role: "textbox", "aria-multiline": "true", id: `${textarea.id}_editor` };
   if (label) attributes["aria-labelledby"] = label.id;
   if (textarea.getAttribute("aria-describedby")) {
@@ -202,8 +220,11 @@ async function createEditor(textarea) {
     },
   });
   if (label) label.addEventListener("click", () => editor.commands.focus());
+  // Tiptap builds the toolbar when it emits "create", after this constructor returns.
+  await new Promise((resolve) => editor.on("create", resolve));
   const toolbar = wrapper.querySelector(".prose-menubar");
   if (toolbar) makeToolbarAccessible(editor, toolbar, label);
+  wrapper.dataset.ready = "true";
   return editor;
 }
 

@@ -52,19 +52,19 @@ def upload_file(name, content):
 def test_paragraph_alignment_is_kept_as_one_text_align_declaration(alignment):
     assert (
         sanitize_html(f'<p style="text-align:{alignment.upper()} ;">段落</p>')
-        == f'<p style="text-align: {alignment}">段落</p>'
+        == f'<p style="text-align: {alignment};">段落</p>'
     )
 
 
 @pytest.mark.parametrize("level", [2, 3, 4, 5, 6])
 def test_heading_alignment_is_kept(level):
-    html = f'<h{level} style="text-align: center">标题</h{level}>'
+    html = f'<h{level} style="text-align: center;">标题</h{level}>'
     assert sanitize_html(html) == html
 
 
 def test_every_other_style_declaration_goes_with_the_alignment_kept():
     html = '<p style="color:red; text-align:center; position:fixed; mso-line-height-rule:exactly">x</p>'
-    assert sanitize_html(html) == '<p style="text-align: center">x</p>'
+    assert sanitize_html(html) == '<p style="text-align: center;">x</p>'
 
 
 @pytest.mark.parametrize(
@@ -182,7 +182,7 @@ def test_word_paste_keeps_text_structure_and_alignment_and_drops_word_markup():
         "500",
     ]:
         assert text in html
-    assert '<p align="center" style="text-align: center"><b>' in html
+    assert '<p align="center" style="text-align: center;"><b>' in html
     assert '<a href="https://www.gov.cn/zhengce/" rel="noopener noreferrer">' in html
     assert "<table>" in html and "<td><p>" in html
     for residue in [
@@ -200,15 +200,15 @@ def test_wps_paste_with_font_tags_and_spans_keeps_only_the_text():
         '<span style="mso-spacerun:\'yes\';font-family:宋体;font-size:16pt" lang="EN-US">'
         "第一条</span></font><!--[if !supportAnnotations]-->x<!--[endif]--></p>"
     )
-    assert sanitize_html(wps) == '<p style="text-align: justify"><span>第一条</span>x</p>'
+    assert sanitize_html(wps) == '<p style="text-align: justify;"><span>第一条</span>x</p>'
 
 
 # --- what the client's editor writes survives unchanged ----------------------------------
 
 EDITOR_OUTPUT = (
-    '<h2 style="text-align: center">一、总体要求</h2>'
+    '<h2 style="text-align: center;">一、总体要求</h2>'
     "<h3>（一）工作目标</h3>"
-    '<p style="text-align: justify">正文<strong>加粗</strong><em>倾斜</em><u>下划线</u><s>删除</s>'
+    '<p style="text-align: justify;">正文<strong>加粗</strong><em>倾斜</em><u>下划线</u><s>删除</s>'
     'H<sub>2</sub>O m<sup>2</sup> <a href="https://www.gov.cn/" rel="noopener noreferrer">链接</a>'
     '<a href="/disclosure/1/" rel="noopener noreferrer">站内</a></p>'
     "<ul><li><p>甲</p></li></ul><ol><li><p>乙</p></li></ol>"
@@ -278,7 +278,7 @@ SOURCE = re.compile(r'\ssrc="([^"]*)"')
 def test_whatever_is_pasted_only_alignment_styles_and_own_images_remain(markup):
     html = sanitize_html(markup)
     assert all(
-        re.fullmatch(r"text-align: (left|center|right|justify)", s) for s in STYLE.findall(html)
+        re.fullmatch(r"text-align: (left|center|right|justify);", s) for s in STYLE.findall(html)
     )
     assert all(IMAGE_SOURCE.fullmatch(s) for s in SOURCE.findall(html))
     assert html.count("<img") == len(SOURCE.findall(html))
@@ -304,7 +304,7 @@ def quoted(text):
 SAFE_TEXT = st.text(
     alphabet=st.one_of(st.characters(categories=["L", "N", "P", "S"]), st.just(" ")), max_size=12
 ).map(lambda text: html_escape(unicodedata.normalize("NFC", text), quote=False))
-ALIGN = st.sampled_from(["", ' style="text-align: center"', ' style="text-align: right"', ' style="text-align: justify"'])  # fmt: skip
+ALIGN = st.sampled_from(["", ' style="text-align: center;"', ' style="text-align: right;"', ' style="text-align: justify;"'])  # fmt: skip
 INLINE_HTML = st.one_of(
     SAFE_TEXT,
     SAFE_TEXT.map(lambda text: f"<strong>{text}</strong>"),
@@ -410,11 +410,11 @@ def test_a_body_saved_from_the_admin_is_stored_sanitised(agency, client):
     from disclosure.models import Document
 
     client.force_login(agency.clerk)
-    body = '<h2 style="text-align: center">标题</h2><p>一个<strong>加粗</strong>的词<script>x</script></p>'
+    body = '<h2 style="text-align: center;">标题</h2><p>一个<strong>加粗</strong>的词<script>x</script></p>'
     response = client.post(ADD, {**form_data(agency, body=body), **INLINE})
     assert response.status_code == 302
     stored = Document.objects.get(title=form_data(agency)["title"]).body
-    assert stored == '<h2 style="text-align: center">标题</h2><p>一个<strong>加粗</strong>的词</p>'
+    assert stored == '<h2 style="text-align: center;">标题</h2><p>一个<strong>加粗</strong>的词</p>'
 
 
 @pytest.mark.django_db
