@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from mptt.models import MPTTModel, TreeForeignKey
 
+from disclosure import normative_rules
 from disclosure.metadata_rules import date_errors, index_number_error
 from disclosure.querysets import DocumentQuerySet
 from portal.fields import BlockField, LineField
@@ -111,6 +112,8 @@ class Document(Publishable, TimeStampedModel):
     revision_fields = (
         "title", "document_number", "organization", "category", "genre", "written_on",
         "validity", "superseded_by", "keywords", "summary", "body",
+        "is_normative", "registration_number", "registered_on", "effective_on", "expires_on",
+        "needs_interpretation",
     )  # fmt: skip
     rich_text_fields = ("body",)
 
@@ -146,7 +149,45 @@ class Document(Publishable, TimeStampedModel):
         null=True,
         blank=True,
         related_name="supersedes",
-        help_text="已修改、废止或失效时，原文页面链接到的新文件（国办发〔2017〕47号）。",
+        help_text="已修改、废止或失效时，原文页面链接到的新文件（国办发〔2017〕47号）；"
+        "规范性文件废止或修改时，选择废止或修改它的文件。",
+    )
+    # 行政规范性文件 (statutory.md §1): registered, numbered and published uniformly; the
+    # rules and the lifecycle are disclosure.normative_rules's.
+    is_normative = models.BooleanField("规范性文件", default=False)
+    registration_number = LineField(
+        "统一编号",
+        max_length=50,
+        blank=True,
+        default="",
+        help_text="统一登记编号，按本地格式，如“渝民规〔2024〕3号”；发布前必须填写。",
+    )
+    registered_on = models.DateField("登记日期", null=True, blank=True)
+    effective_on = models.DateField(
+        "生效日期", null=True, blank=True, help_text="留空则为发布之日起30日后，发布时填入。"
+    )
+    expires_on = models.DateField(
+        "有效期至",
+        null=True,
+        blank=True,
+        help_text="有效期的最后一天。留空则自生效日期起算：一般5年，标题含“暂行”“试行”的2年，"
+        "通告1年；发布时填入。到期后自动显示为失效。",
+    )
+    gazette_submitted_on = models.DateField("报送公报日期", null=True, blank=True, editable=False)
+    gazette_recorded_by = models.ForeignKey(
+        "portal.User",
+        verbose_name="报送登记人",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    needs_interpretation = models.BooleanField(
+        "需要解读",
+        default=False,
+        help_text="新建时未手动更改则按规则设定：规范性文件，以及本机关发布的决定、命令（令）、"
+        "意见、通知、通告需要解读。",
     )
     keywords = LineField("主题词", max_length=200, blank=True, default="")
     summary = BlockField("内容概述", blank=True, default="")
@@ -169,6 +210,20 @@ class Document(Publishable, TimeStampedModel):
                 fields=["organization", "document_number"], name="disclosure_doc_org_number"
             ),
             models.Index(fields=["organization", "title"], name="disclosure_doc_org_title"),
+            models.Index(
+                fields=["is_normative", "is_live", "-published_at"],
+                condition=models.Q(is_normative=True),
+                name="disclosure_doc_normative",
+            ),
+        ]
+        constraints = [
+            *Publishable.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["registration_number"],
+                condition=~models.Q(registration_number=""),
+                name="disclosure_document_unique_registration_number",
+                violation_error_message="该统一编号已被其他文件使用。",
+            ),
         ]
 
     def __str__(self):
@@ -208,6 +263,57 @@ class Document(Publishable, TimeStampedModel):
             )
         if self.is_live and not self.published_at:
             raise ValidationError({"published_at": "已发布的文件必须有发布日期。"})
+        self._clean_normative(today)
+
+    def _clean_normative(self, today):
+        """统一编号 in the configured pattern; dates filled in once it is published; a
+        repealed or amended normative document names the document that did it."""
+        if self.registration_number:
+            self.registration_number = normative_rules.normalise_registration_number(
+                self.registration_number
+            )
+        if not self.is_normative:
+            return
+        errors = {}
+        if self.registration_number:
+            if problem := normative_rules.registration_number_error(
+                self.registration_number, today=today
+            ):
+                errors["registration_number"] = problem
+        elif self.is_live:
+            errors["registration_number"] = "规范性文件须经统一登记、填写统一编号后才能发布。"
+        if (
+            self.validity in (self.Validity.REPEALED, self.Validity.AMENDED)
+            and not self.superseded_by_id
+        ):
+            verb = "废止" if self.validity == self.Validity.REPEALED else "修改"
+            errors["superseded_by"] = f"请在“替代文件”中选择{verb}本文件的文件。"
+        published_on = timezone.localdate(self.published_at) if self.published_at else None
+        genre_name = self.genre.name if self.genre_id else ""
+        normative_rules.fill_dates(self, published_on=published_on, genre_name=genre_name)
+        if self.effective_on and self.expires_on and self.expires_on < self.effective_on:
+            errors["expires_on"] = "有效期至不能早于生效日期。"
+        if errors:
+            raise ValidationError(errors)
+
+    def validity_on(self, today) -> str:
+        """The 有效性 on ``today``: for a normative document computed from its dates
+        (``normative_rules.validity_on``), never blank; else as stored."""
+        return normative_rules.validity_on(
+            stored=self.validity,
+            is_normative=self.is_normative,
+            expires_on=self.expires_on,
+            today=today,
+        )
+
+    @property
+    def current_validity(self) -> str:
+        return self.validity_on(timezone.localdate())
+
+    @property
+    def not_yet_effective(self) -> bool:
+        """Published, but its 生效日期 has not come yet (it shows 有效, 尚未施行)."""
+        return bool(self.effective_on and self.effective_on > timezone.localdate())
 
     def on_publish(self):
         """Attachments follow the document (``attachments_publish``); the workflow then

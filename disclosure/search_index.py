@@ -7,6 +7,7 @@ import unicodedata
 from datetime import datetime
 
 from disclosure.models import Attachment, Document
+from disclosure.normative_rules import VALID
 from portal import search
 from portal.richtext import plain_text
 from portal.search.textsearch import looks_like_index_number
@@ -42,7 +43,9 @@ def document_entries(documents: list[Document]):
             organization_id=document.organization_id,
             category_id=document.category_id,
             genre_id=document.genre_id,
-            validity=document.validity,
+            # A normative document is never blank; whether it has lapsed is decided by
+            # date when read (``disclosure.catalogue.ValidityFacet``).
+            validity=document.validity or (VALID if document.is_normative else ""),
         )
         for document in documents
     ]

@@ -16,9 +16,11 @@ from django.utils import timezone
 
 from disclosure.index_numbers import allocate_index_number, allocate_index_numbers, index_codes
 from disclosure.models import Attachment, Document, attachments_publish
+from disclosure.normative_rules import needs_interpretation_default
 from disclosure.search_index import index_documents
 from portal import publication, workflow
 from portal.models import Organization, Status, User, WorkflowEvent
+from portal.scopes import acting_scope, in_scope
 
 Action = WorkflowEvent.Action
 BATCH = 1000
@@ -39,17 +41,30 @@ _BULK_UPDATE_FIELDS = [
 # --- one document ----------------------------------------------------------------------
 
 
-def document_create(*, document: Document, by: User, number_on: date | None = None) -> Document:
+def document_create(
+    *,
+    document: Document,
+    by: User,
+    number_on: date | None = None,
+    needs_interpretation: bool | None = None,
+) -> Document:
     """Save a new document as a draft of ``by``'s organization, with its 索引号.
 
     The 索引号 (``<credit code>/<year>-<sequence>``, 国办秘函〔2009〕6号) is drawn here, in
     the transaction that stores the row, so a refused document gives its number back; one
     typed by hand or kept from an earlier catalogue is used as given. Its year is that of
-    ``number_on``, else of the 成文日期, else today's."""
+    ``number_on``, else of the 成文日期, else today's.
+
+    ``needs_interpretation`` (需要解读): as given, or when None by the rule "谁起草、谁解读"
+    (``normative_rules.needs_interpretation_default``: normative documents, and 决定,
+    命令（令）, 意见, 通知, 通告 issued by the agency itself); the clerk may change it later."""
     if document.pk is not None:
         raise ValidationError(
             "该文件已经保存过，不能再次创建：修改请用 document_save。", code="exists"
         )
+    if needs_interpretation is None:
+        needs_interpretation = _needs_interpretation(document)
+    document.needs_interpretation = needs_interpretation
     with transaction.atomic():
         _number(document, number_on)
         return workflow.item_save(document, by=by)
@@ -65,6 +80,41 @@ def document_save(*, document: Document, by: User) -> Document:
     if document.index_number != stored.first():
         raise ValidationError({"index_number": "索引号一经生成不可更改或清空。"}, code="renumber")
     return workflow.item_save(document, by=by)
+
+
+def _needs_interpretation(document: Document) -> bool:
+    genre = document.genre if document.genre_id else None
+    organization = document.organization if document.organization_id else None
+    return needs_interpretation_default(
+        is_normative=document.is_normative,
+        genre_name=genre.name if genre else "",
+        organization_kind=organization.kind if organization else "",
+    )
+
+
+def document_record_gazette(*, document: Document, by: User, submitted_on: date) -> Document:
+    """Record that a normative document was sent to the government gazette (报送公报) on
+    ``submitted_on``, and by whom. An administrative record, not a change the public
+    reads: it needs no review and leaves any pending edit alone. Requires
+    ``disclosure.change_document`` and the document's organization in ``by``'s scope."""
+    if not by.has_perm("disclosure.change_document"):
+        raise PermissionDenied("您没有修改公开文件的权限，不能登记报送公报。")
+    with transaction.atomic():
+        document = Document.objects.select_for_update().get(pk=document.pk)
+        if not in_scope(document.owner_organization_id, acting_scope(by)):
+            raise PermissionDenied(f"“{document}”属于其他机构，您不能登记。")
+        if not document.is_normative:
+            raise ValidationError(
+                f"“{document}”不是规范性文件，无需报送公报。", code="not_normative"
+            )
+        if submitted_on > timezone.localdate():
+            raise ValidationError("报送日期不能晚于今天。", code="future")
+        if document.written_on and submitted_on < document.written_on:
+            raise ValidationError("报送日期不能早于成文日期。", code="before_issue")
+        document.gazette_submitted_on = submitted_on
+        document.gazette_recorded_by = by
+        document.save(update_fields=["gazette_submitted_on", "gazette_recorded_by", "updated_at"])
+    return document
 
 
 def document_migrate(*, document: Document, by: User, now: datetime | None = None) -> Document:

@@ -7,6 +7,7 @@ app_name = "disclosure"
 catalogue = [
     path("", views.document_list, name="document-list"),
     path("<int:pk>/", views.document_detail, name="document-detail"),
+    path("normative/", views.normative_list, name="normative-list"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment-download"),
     path("guide/", views.disclosure_guide, name="guide"),
     path("columns/<slug:slug>/", views.column_page, name="column-page"),

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from disclosure import normative
 from disclosure.catalogue import catalogue_facets
 from disclosure.models import (
     DEFAULT_EMPTY_NOTE,
@@ -15,7 +16,7 @@ from disclosure.models import (
     Document,
 )
 from disclosure.search_index import DOCUMENTS
-from portal import publication
+from portal import publication, related
 from portal.errors import error_response
 from portal.models import SearchEntry
 from portal.publication import cached_page
@@ -87,10 +88,21 @@ def document_detail(request, pk):
 
 
 def _document_detail(request, pk):
+    now = timezone.now()
+    # A repealing or amending document names what it replaced (国办发〔2017〕47号: both pages).
+    replaced = (
+        Document.objects.published(now)
+        .filter(validity__in=[Document.Validity.REPEALED, Document.Validity.AMENDED])
+        .only("pk", "title", "document_number", "validity", "superseded_by_id")
+        .order_by("-published_at", "-pk")
+    )
     document = (
-        Document.objects.published()
+        Document.objects.published(now)
         .select_related("organization", "category__parent", "genre", "superseded_by")
-        .prefetch_related(Prefetch("attachments", Attachment.objects.filter(is_live=True)))
+        .prefetch_related(
+            Prefetch("attachments", Attachment.objects.filter(is_live=True)),
+            Prefetch("supersedes", replaced, to_attr="public_supersedes"),
+        )
         .filter(pk=pk)
         .first()
     )
@@ -104,7 +116,52 @@ def _document_detail(request, pk):
     return render(
         request,
         "disclosure/document_detail.html",
-        {"document": document, "attachments": document.attachments.all()},
+        {
+            "document": document,
+            "attachments": document.attachments.all(),
+            # What other apps show with the document (its 相关解读): ``portal.related``.
+            "related_blocks": related.blocks(document, request),
+        },
+    )
+
+
+LIBRARY_PAGE_SIZE = 20
+VALIDITY_CLASSES = {
+    Document.Validity.VALID: "valid",
+    Document.Validity.EXPIRED: "expired",
+    Document.Validity.REPEALED: "repealed",
+    Document.Validity.AMENDED: "amended",
+}
+
+
+@require_safe
+def normative_list(request):
+    """规范性文件库: published normative documents, filtered by 有效性 (on today's date),
+    发布机构 and 发布年份, newest first."""
+    return cached_page(request, lambda: _normative_list(request))
+
+
+def _normative_list(request):
+    now = timezone.now()
+    today = timezone.localdate(now)
+    facets = normative.library_facets(request.GET, today=today)
+    library = Document.objects.normative_library(now)
+    page = Paginator(facets.filter(library), LIBRARY_PAGE_SIZE).get_page(request.GET.get("page"))
+    for document in page.object_list:
+        document.shown_validity = document.validity_on(today)
+        document.validity_class = VALIDITY_CLASSES.get(document.shown_validity, "")
+    return render(
+        request,
+        "disclosure/normative_list.html",
+        {
+            "page_obj": page,
+            "facet_groups": facets.groups(library),
+            "active_filters": facets.active(),
+            "page_url": facets.url_with(),
+            "page_range": page.paginator.get_elided_page_range(
+                page.number, on_each_side=2, on_ends=1
+            ),
+        },
     )
 
 

@@ -147,7 +147,9 @@ def cached_page(request, render: Callable[[], HttpResponse], *, vary: str = "") 
     # Host and scheme are part of the page (absolute URLs in meta tags and feeds).
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     path = hashlib.sha256(address.encode()).hexdigest()  # any length, any bytes
-    key = f"page:{current_version()}:{vary}:{path}"
+    # Today's date is part of the key: what a page shows may change at midnight without
+    # any publication (a normative document's validity ends by its dates).
+    key = f"page:{current_version()}:{timezone.localdate()}:{vary}:{path}"
     hit = cache.get(key)
     if hit is not None:
         content, content_type, attributes = hit

@@ -250,6 +250,23 @@ IMPORT_MAX_COMPRESSION_RATIO = env_int("IMPORT_MAX_COMPRESSION_RATIO", 100)
 IMPORT_PREVIEW_ROWS = env_int("IMPORT_PREVIEW_ROWS", 100)
 IMPORT_READ_SECONDS = env_int("IMPORT_READ_SECONDS", 20)  # the admin reads a file in a child
 CATALOGUE_PAGE_SIZE = env_int("CATALOGUE_PAGE_SIZE", 20)
+# Normative documents (行政规范性文件, statutory.md §1): the 统一编号 pattern ({year} and
+# {sequence} stand for digits, e.g. "HFGS-{year}-{sequence}"); effective by default this
+# many days after publication; validity periods in years (local practice, Shanghai's
+# defaults: 5; titles with 暂行/试行 2; genre 通告 1), the evaluation alert before expiry,
+# and the working days within which a document is sent to the government gazette.
+NORMATIVE_NUMBER_FORMAT = env("NORMATIVE_NUMBER_FORMAT", "渝民规〔{year}〕{sequence}号")
+NORMATIVE_EFFECTIVE_AFTER_DAYS = env_int("NORMATIVE_EFFECTIVE_AFTER_DAYS", 30)
+NORMATIVE_VALIDITY_YEARS = env_int("NORMATIVE_VALIDITY_YEARS", 5)
+NORMATIVE_PROVISIONAL_YEARS = env_int("NORMATIVE_PROVISIONAL_YEARS", 2)
+NORMATIVE_PROVISIONAL_MARKERS = env_list("NORMATIVE_PROVISIONAL_MARKERS", "暂行,试行")
+NORMATIVE_GENRE_YEARS = env("NORMATIVE_GENRE_YEARS", "通告:1")  # 体裁:年, comma-separated
+NORMATIVE_EXPIRY_ALERT_MONTHS = env_int("NORMATIVE_EXPIRY_ALERT_MONTHS", 6)
+NORMATIVE_GAZETTE_WORKING_DAYS = env_int("NORMATIVE_GAZETTE_WORKING_DAYS", 5)
+# Genres that need a policy interpretation when the agency itself issues them.
+NEEDS_INTERPRETATION_GENRES = env_list(
+    "NEEDS_INTERPRETATION_GENRES", "决定,命令（令）,意见,通知,通告"
+)
 
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"

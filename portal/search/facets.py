@@ -58,8 +58,20 @@ class Facet:
         """A key as ``portal.search.counts`` stores it (text) → as this facet counts it."""
         return text
 
+    def prepare(self, queryset):
+        """``queryset`` with what ``values(column)`` reads: a facet whose value is computed
+        (a validity that changes with the date) annotates it here."""
+        return queryset
+
     def counts(self, queryset) -> dict:
-        return dict(queryset.order_by().values_list(self.column).annotate(n=Count("pk")))
+        return dict(
+            self.prepare(queryset).order_by().values_list(self.column).annotate(n=Count("pk"))
+        )
+
+    def from_stored(self, stored: dict) -> dict:
+        """Counts kept by ``portal.search.counts`` (text keys) → this facet's counts; a
+        computed facet corrects them here."""
+        return {self.stored_key(k): n for k, n in stored.items()}
 
     def options(self, queryset, selected) -> list[Option]:
         return self.options_from(self.counts(queryset), selected)
@@ -222,6 +234,9 @@ class ChoiceFacet(Facet):
             if counts.get(value) or value == selected
         ]
 
+    def selected_label(self, selected):
+        return self.choices.get(selected, str(selected))
+
 
 class FacetedSearch:
     """Parses the request's facet parameters once and hands out filtered querysets,
@@ -247,6 +262,12 @@ class FacetedSearch:
             value = self.selected[facet.param]
             if value is not None and facet.param != exclude:
                 queryset = facet.apply(queryset, value)
+        return queryset
+
+    def prepare(self, queryset):
+        """``queryset`` with every facet's ``column`` readable by ``values()``."""
+        for facet in self.facets:
+            queryset = facet.prepare(queryset)
         return queryset
 
     def url_with(self, **changes) -> str:
@@ -308,7 +329,7 @@ class FacetedSearch:
         for a page without active filters: no query over the entries at all."""
         result = []
         for facet in self.facets:
-            counts = {facet.stored_key(k): n for k, n in stored.get(facet.param, {}).items()}
+            counts = facet.from_stored(stored.get(facet.param, {}))
             options = facet.options_from(counts, self.selected[facet.param])
             self.link_options(facet, options)
             result.append((facet, options))

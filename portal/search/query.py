@@ -109,7 +109,8 @@ def run_search(params, *, now: datetime) -> SearchOutcome:
 
     def newest_rows(queryset):
         rows = list(
-            queryset.annotate(title_hit=title_hit)
+            facets.prepare(queryset)
+            .annotate(title_hit=title_hit)
             .order_by("-published_at", "-pk")
             .values(*columns, "title_hit", "title_length")[: COUNT_CAP + 1]
         )

@@ -80,12 +80,15 @@ class DocumentFactory(PublishableFactory):
     has_legacy_index_number = factory.LazyAttribute(
         lambda o: bool(o.index_number and index_number_error(o.index_number, today=date.today()))
     )
+    # Explicit, so that a test's document is not held for an interpretation it did not
+    # ask for; the rule of ``document_create`` is tested by calling the service.
+    needs_interpretation = False
 
     @classmethod
     def _save(cls, item, *, published, by):
         if published:
             return document_migrate(document=item, by=by)
-        return document_create(document=item, by=by)
+        return document_create(document=item, by=by, needs_interpretation=item.needs_interpretation)
 
 
 class DisclosureGuideFactory(PublishableFactory):

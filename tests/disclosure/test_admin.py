@@ -95,6 +95,7 @@ def submitted(agency):
     document = document_create(
         document=DocumentFactory.build(organization=agency.bureau, title="待审核的通知"),
         by=agency.clerk,
+        needs_interpretation=False,
     )
     return workflow.perform(document, step="submit", by=agency.clerk)
 

@@ -145,6 +145,7 @@ def test_publishing_and_withdrawing_update_the_index_at_once(agency):
     document = document_create(
         document=DocumentFactory.build(organization=agency.bureau, title="临时救助通知"),
         by=agency.clerk,
+        needs_interpretation=False,
     )
     workflow.perform(document, step="submit", by=agency.clerk)
     workflow.perform(document, step="approve", by=agency.reviewer, note="同意")
@@ -301,6 +302,7 @@ def test_a_scheduled_document_stays_out_of_search_feeds_and_sitemap_until_its_ti
             document_number="渝民发〔2030〕1号",
         ),
         by=agency.clerk,
+        needs_interpretation=False,
     )
     workflow.perform(document, step="submit", by=agency.clerk)
     workflow.perform(document, step="approve", by=agency.reviewer, note="同意")

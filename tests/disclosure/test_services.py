@@ -213,7 +213,7 @@ def upload(name: str) -> SimpleUploadedFile:
 
 
 def live_with_attachment(agency) -> tuple[Document, Attachment]:
-    document = document_create(document=draft(agency), by=agency.clerk)
+    document = document_create(document=draft(agency), by=agency.clerk, needs_interpretation=False)
     attachments_save(document=document, saved=[Attachment(file=upload("旧附件.pdf"))])
     document = document_migrate(document=document, by=agency.publisher)
     return document, document.attachments.get()

@@ -32,6 +32,7 @@ def test_publishing_makes_the_new_document_visible_at_once(agency, client):
     document = document_create(
         document=DocumentFactory.build(organization=agency.bureau, title="刚发布的通知"),
         by=agency.clerk,
+        needs_interpretation=False,
     )
     workflow.perform(document, step="submit", by=agency.clerk)
     workflow.perform(document, step="approve", by=agency.reviewer, note="同意")
@@ -47,6 +48,7 @@ def test_a_scheduled_document_appears_when_its_time_comes(agency, client):
     document = document_create(
         document=DocumentFactory.build(organization=agency.bureau, title="定时发布的通知"),
         by=agency.clerk,
+        needs_interpretation=False,
     )
     workflow.perform(document, step="submit", by=agency.clerk)
     workflow.perform(document, step="approve", by=agency.reviewer, note="同意")

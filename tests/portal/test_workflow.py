@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 def draft_by(clerk, **fields):
     document = DocumentFactory.build(organization=clerk.organization.get_root(), **fields)
-    return document_create(document=document, by=clerk)
+    return document_create(document=document, by=clerk, needs_interpretation=False)
 
 
 def approved(agency, **fields):
