@@ -16,6 +16,13 @@ from disclosure.models import (
     IndexNumberSequence,
     TopicCategory,
 )
+from disclosure.normative_admin import (
+    NORMATIVE_FIELDSET,
+    ExpiryFilter,
+    GazetteFilter,
+    NormativeAdminMixin,
+    NormativeFilter,
+)
 from disclosure.resources import (
     REQUIRED_HEADERS,
     DocumentPreviewResource,
@@ -95,7 +102,9 @@ class AttachmentInline(admin.TabularInline):
 
 
 @admin.register(Document)
-class DocumentAdmin(RichTextAdminMixin, WorkflowAdminMixin, ImportExportModelAdmin):
+class DocumentAdmin(
+    NormativeAdminMixin, RichTextAdminMixin, WorkflowAdminMixin, ImportExportModelAdmin
+):
     list_display = ["title", "document_number", "organization", "status_badge", "published_at"]
     list_filter = [
         ReviewQueueFilter,
@@ -105,6 +114,9 @@ class DocumentAdmin(RichTextAdminMixin, WorkflowAdminMixin, ImportExportModelAdm
         "genre",
         ("organization", TreeRelatedFieldListFilter),
         "validity",
+        NormativeFilter,
+        ExpiryFilter,
+        GazetteFilter,
         ("published_at", admin.DateFieldListFilter),
     ]
     list_select_related = ["organization"]
@@ -113,7 +125,9 @@ class DocumentAdmin(RichTextAdminMixin, WorkflowAdminMixin, ImportExportModelAdm
     ordering = ["-updated_at", "-pk"]
     autocomplete_fields = ["superseded_by"]
     rich_text_editor_fields = ["body"]
-    readonly_fields = ["status", "published_at", "owner_organization", "created_by", "created_at", "updated_at"]  # fmt: skip
+    readonly_fields = ["status", "published_at", "owner_organization", "created_by", "created_at", "updated_at", "gazette_status"]  # fmt: skip
+    actions = [*WorkflowAdminMixin.actions, "record_gazette_submission"]
+    change_list_template = "admin/disclosure/document/change_list.html"
     inlines = [AttachmentInline]
     preview_template = "disclosure/document_detail.html"
     resource_classes = [DocumentResource]
@@ -131,11 +145,13 @@ class DocumentAdmin(RichTextAdminMixin, WorkflowAdminMixin, ImportExportModelAdm
                     "document_number",
                     ("index_number", "has_legacy_index_number"),
                     "organization",
+                    "needs_interpretation",
                 ]
             },
         ),
         ("分类", {"fields": ["category", "genre", "keywords"]}),
         ("日期与效力", {"fields": ["written_on", "published_at", "validity", "superseded_by"]}),
+        NORMATIVE_FIELDSET,
         ("内容", {"fields": ["summary", "body"]}),
         (
             "流程",
@@ -202,9 +218,15 @@ class DocumentAdmin(RichTextAdminMixin, WorkflowAdminMixin, ImportExportModelAdm
     def save_model(self, request, obj, form, change):
         """Through the services, which draw a new document's 索引号; otherwise as
         ``WorkflowAdminMixin.save_model``."""
-        service = document_save if change else document_create
         try:
-            saved = service(document=obj, by=request.user)
+            if change:
+                saved = document_save(document=obj, by=request.user)
+            else:
+                saved = document_create(
+                    document=obj,
+                    by=request.user,
+                    needs_interpretation=self.needs_interpretation_for(form),
+                )
         except ValidationError as error:
             # Only a race gets here (the form validated the same rules): refuse the whole
             # request, inlines included, instead of half-saving it.
