@@ -10,6 +10,7 @@ from interpretation.ratio import ratio_report
 from interpretation.services import linkable_documents, media_save, media_validate
 from interpretation.timeliness import timeliness
 from interpretation.views import detail_context
+from portal.editor import RichTextAdminMixin
 from portal.models import Organization
 from portal.scopes import agency_organizations, visible_scope
 from portal.workflow import permission_name
@@ -44,7 +45,7 @@ class MediaInline(admin.StackedInline):
 
 
 @admin.register(Interpretation)
-class InterpretationAdmin(WorkflowAdminMixin, admin.ModelAdmin):
+class InterpretationAdmin(RichTextAdminMixin, WorkflowAdminMixin, admin.ModelAdmin):
     list_display = ["title", "kind", "organization", "status_badge", "published_at"]
     list_filter = [ReviewQueueFilter, "status", "kind", "organization"]
     list_select_related = ["organization"]
@@ -54,6 +55,7 @@ class InterpretationAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     readonly_fields = ["status", "published_at", "owner_organization", "created_by", "timing"]
     inlines = [MediaInline]
     preview_template = "interpretation/detail.html"
+    rich_text_editor_fields = ["body"]
     change_list_template = "admin/interpretation/change_list.html"
     fieldsets = [
         (None, {"fields": ["title", "kind", "documents"]}),

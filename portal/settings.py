@@ -84,6 +84,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     "portal",
     "disclosure",
+    "interpretation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -267,6 +268,10 @@ NORMATIVE_GAZETTE_WORKING_DAYS = env_int("NORMATIVE_GAZETTE_WORKING_DAYS", 5)
 NEEDS_INTERPRETATION_GENRES = env_list(
     "NEEDS_INTERPRETATION_GENRES", "决定,命令（令）,意见,通知,通告"
 )
+# Policy interpretations: published with their document, at the latest this many working
+# days after it (local practice; statutory.md §6), and their audio and video uploads.
+INTERPRETATION_LATE_WORKING_DAYS = env_int("INTERPRETATION_LATE_WORKING_DAYS", 3)
+INTERPRETATION_MEDIA_MAX_BYTES = env_int("INTERPRETATION_MEDIA_MAX_BYTES", 300 * 1024 * 1024)
 
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"

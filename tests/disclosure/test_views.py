@@ -98,8 +98,9 @@ def test_the_detail_page_query_count_does_not_grow_with_attachments(
     document = DocumentFactory(published=True)
     for n in range(5):
         attach(document, f"附件{n}.pdf", PDF)
-    # the publication counter, the document, its attachments, what it repealed or amended
-    with django_assert_num_queries(4):
+    # the publication counter, the document, its attachments, what it repealed or amended,
+    # its 相关解读 (``portal.related``)
+    with django_assert_num_queries(5):
         client.get(document.get_absolute_url())
 
 

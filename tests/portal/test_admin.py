@@ -5,6 +5,7 @@ from django.urls import reverse
 from disclosure.models import Document, IndexNumberSequence
 from portal.models import Organization
 from tests.disclosure.factories import DisclosureGuideFactory, DocumentFactory
+from tests.interpretation.factories import InterpretationFactory
 from tests.portal.factories import UserFactory
 from tests.publishing.models import Notice
 
@@ -36,6 +37,7 @@ def test_every_change_page_opens(superuser_client, model):
     document = DocumentFactory(published=True)
     DisclosureGuideFactory()
     Notice.objects.create(title="测试通告", owner_organization=document.organization)
+    InterpretationFactory(organization=document.organization, documents=[document])
     instance = model._default_manager.first()
     if instance is None:
         pytest.fail(f"no {model.__name__} to open: the migration or the factory should create one")
