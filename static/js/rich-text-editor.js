@@ -161,7 +161,8 @@ function extensions(E, config) {
       enableTarget: false,
       isAllowedUri: (url, context) => allowedLink.test(url.trim()) && context.defaultValidate(url),
     }),
-    Alignment.configure({ types: ["heading", "paragraph"] }),
+    // Left is how text runs anyway: the editor writes no style for it.
+    Alignment.configure({ types: ["heading", "paragraph"], defaultAlignment: "left" }),
     E.Table,
     E.TableRow,
     E.TableHeader,
