@@ -14,6 +14,7 @@ from interpretation.services import interpretation_save, media_save
 from portal import workflow
 
 SEED_PLAN_INDEX_NUMBER = "115000000092759914/2019-01946"
+DEMO_POLICY_DOCUMENTS = 7
 GRAPHIC = settings.BASE_DIR / "fixtures" / "demo" / "interpretation_2019_plan_graphic.png"
 
 PLAN_QA = """
@@ -91,17 +92,38 @@ def _plan_interpretations(plan: Document, admin) -> None:
         )
 
 
+def _mark_policy_documents() -> None:
+    """The generated catalogue was migrated as published records, which keep what they
+    carry; mark the normative documents and a few of the agency's policy documents as the
+    rule marks new ones (``disclosure.services.document_create``)."""
+    policy = (
+        Document.objects.published()
+        .filter(genre__name__in=settings.NEEDS_INTERPRETATION_GENRES, needs_interpretation=False,
+                organization__kind="agency", interpretations__isnull=True)  # fmt: skip
+        .exclude(index_number=SEED_PLAN_INDEX_NUMBER)
+        .order_by("-published_at", "pk")
+        .values_list("pk", flat=True)[:DEMO_POLICY_DOCUMENTS]
+    )
+    published = Document.objects.published()
+    if not published.filter(needs_interpretation=True).exists():  # once
+        normative = published.filter(is_normative=True).values_list("pk", flat=True)
+        marked = [*policy, *normative]
+        Document.objects.filter(pk__in=marked).update(needs_interpretation=True)
+
+
 def _generated(admin) -> None:
     """Interpretations of some generated policy documents: most in time, one late; the
     other documents that need one stay without."""
+    _mark_policy_documents()
     documents = list(
         Document.objects.published()
         .filter(needs_interpretation=True, interpretations__isnull=True)
         .exclude(index_number=SEED_PLAN_INDEX_NUMBER)
-        .order_by("-published_at", "pk")[:6]
+        .filter(is_normative=False)
+        .order_by("-published_at", "pk")[:4]
     )
-    for number, document in enumerate(documents[:4]):
-        late = number == 3
+    for number, document in enumerate(documents):
+        late = number == len(documents) - 1 > 0  # the last one came late
         _published(
             title=f"《{document.title}》解读",
             document=document,

@@ -188,3 +188,13 @@ def test_the_sitemap_lists_interpretations(client, public_pair):
 def test_home_and_catalogue_lead_to_interpretations(client, public_pair):
     assert 'href="/interpretations/"' in client.get("/").content.decode()
     assert 'href="/interpretations/"' in client.get("/disclosure/").content.decode()
+
+
+def test_an_expired_normative_document_shows_a_notice_on_the_interpretation(client, agency, public_pair):
+    """A normative document's validity comes from its lifecycle (computed, no cron)."""
+    document, interpretation = public_pair
+    type(document).objects.filter(pk=document.pk).update(
+        is_normative=True, expires_on=date(2020, 1, 1), validity="有效"
+    )
+    page = client.get(interpretation.get_absolute_url()).content.decode()
+    assert "已失效" in page
