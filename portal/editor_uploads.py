@@ -18,6 +18,7 @@ from django import forms
 from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.admin.exceptions import NotRegistered
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.storage import default_storage
@@ -73,15 +74,15 @@ def _error(message: str, status: int) -> JsonResponse:
 
 
 def _editor_model(app_label: str, model_name: str):
-    """The model named in the URL, if its admin uses the editor (else 404): the upload
-    permission is the permission to add or change such an item."""
-    from portal.editor import RichTextAdminMixin
-
+    """The model named in the URL, if its admin gives a field the editor
+    (``portal.editor.RichTextAdminMixin``), else 404: the upload permission is the
+    permission to add or change such an item."""
     try:
         model = apps.get_model(app_label, model_name)
-    except LookupError as missing:
+        model_admin = admin.site.get_model_admin(model)
+    except (LookupError, NotRegistered) as missing:
         raise Http404 from missing
-    if not isinstance(admin.site.get_model_admin(model), RichTextAdminMixin):
+    if not getattr(model_admin, "rich_text_editor_fields", ()):
         raise Http404
     return model
 

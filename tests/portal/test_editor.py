@@ -467,8 +467,12 @@ def test_only_post_is_allowed(agency, client):
 @pytest.mark.django_db
 def test_a_model_whose_admin_has_no_editor_has_no_upload(agency, client):
     client.force_login(agency.clerk)
-    url = reverse("editor-image-upload", kwargs={"app_label": "portal", "model_name": "user"})
-    assert client.post(url, {"alt": "x", "image": upload_file("a.png", png())}).status_code == 404
+    for app_label, model_name in [("portal", "user"), ("portal", "searchentry"), ("x", "y")]:
+        url = reverse(
+            "editor-image-upload", kwargs={"app_label": app_label, "model_name": model_name}
+        )
+        response = client.post(url, {"alt": "x", "image": upload_file("a.png", png())})
+        assert response.status_code == 404 and response.json()["error"] == "此处不能上传图片。"
 
 
 @pytest.mark.django_db
