@@ -132,3 +132,74 @@ def generate(
             )
         )
     return documents
+
+
+# --- normative documents (规范性文件库) ----------------------------------------------------
+# (统一编号, title, genre, published day, 有效性, replaced by the entry with this 统一编号,
+# sent to the gazette): one in force and due for evaluation, one expired by its dates (试行:
+# two years), one repealed and its replacement, one amended and the amending 决定, one
+# published but not yet in force.
+NORMATIVE = [
+    ("渝民规〔2020〕3号", "重庆市民政局关于印发《重庆市临时救助实施办法》的通知", "通知",
+     date(2020, 6, 1), "废止", "渝民规〔2025〕1号", True),
+    ("渝民规〔2021〕5号", "重庆市民政局关于印发《重庆市最低生活保障审核确认办法》的通知", "通知",
+     date(2021, 12, 20), "", "", True),
+    ("渝民规〔2022〕4号", "重庆市民政局关于印发《重庆市养老机构等级评定管理办法》的通知", "通知",
+     date(2022, 9, 1), "已修改", "渝民规〔2026〕2号", True),
+    ("渝民规〔2023〕1号", "重庆市民政局关于印发《重庆市特困人员认定办法（试行）》的通知", "通知",
+     date(2023, 3, 10), "", "", True),
+    ("渝民规〔2025〕1号", "重庆市民政局关于印发《重庆市临时救助工作规程》的通知", "通知",
+     date(2025, 5, 20), "", "", True),
+    ("渝民规〔2026〕2号", "重庆市民政局关于修改《重庆市养老机构等级评定管理办法》的决定", "决定",
+     date(2026, 6, 15), "", "", False),
+    ("渝民规〔2026〕3号", "重庆市民政局关于印发《重庆市社会救助家庭经济状况核对办法》的通知", "通知",
+     date(2026, 11, 20), "", "", False),
+]  # fmt: skip
+
+
+def load_normative(*, organization, by) -> list:
+    """The demo's normative documents, migrated as published records; once (by 统一编号)."""
+    from disclosure.models import Document, Genre, TopicCategory
+    from disclosure.services import document_migrate, document_record_gazette
+    from portal.richtext import plain_text_to_html
+
+    category = TopicCategory.objects.get(name="社会福利")
+    genres = {genre.name: genre for genre in Genre.objects.all()}
+    numbers = {row[0] for row in NORMATIVE}
+    existing = {
+        d.registration_number: d for d in Document.objects.filter(registration_number__in=numbers)
+    }
+    # Replacements first: a repealed or amended document names the one that did it.
+    for number, title, genre, day, validity, replaced_by, sent in sorted(
+        NORMATIVE, key=lambda r: bool(r[5])
+    ):
+        if number in existing:
+            continue
+        written_on = day - timedelta(days=3)
+        document = document_migrate(
+            document=Document(
+                title=title,
+                document_number=number.replace("渝民规", "渝民"),  # its 发文字号
+                organization=organization,
+                category=category,
+                genre=genres[genre],
+                written_on=written_on,
+                published_at=datetime.combine(day, time(10, 0), SHANGHAI),
+                validity=validity,
+                superseded_by=existing.get(replaced_by),
+                is_normative=True,
+                registration_number=number,
+                registered_on=day - timedelta(days=1),
+                body=plain_text_to_html(
+                    f"{title.removesuffix('的通知').removesuffix('的决定')}，经市司法局合法性审核，"
+                    "现予印发，请认真贯彻执行。\n本文件自发布之日起30日后施行。"
+                ),
+            ),
+            by=by,
+        )
+        if sent:
+            document_record_gazette(
+                document=document, by=by, submitted_on=written_on + timedelta(days=4)
+            )
+        existing[number] = document
+    return [existing[row[0]] for row in NORMATIVE]

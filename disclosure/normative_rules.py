@@ -66,7 +66,7 @@ def normalise_registration_number(text: str) -> str:
     half-width (NFKC), spaces removed, Latin letters upper case and, when the pattern
     uses 〔〕, any bracket around the year written 〔〕 ([2019], （2019）, 【2019】…)."""
     text = unicodedata.normalize("NFKC", text or "")
-    text = "".join(ch for ch in text if not ch.isspace()).upper()
+    text = unicodedata.normalize("NFKC", "".join(ch for ch in text if not ch.isspace()).upper())
     if "〔" in settings.NORMATIVE_NUMBER_FORMAT:
         text = text.translate(str.maketrans(_OPENING, "〔" * len(_OPENING)))
         text = text.translate(str.maketrans(_CLOSING, "〕" * len(_CLOSING)))

@@ -36,6 +36,7 @@ class Command(BaseCommand):
         organizations = self._organizations()
         self.admin = self._accounts(organizations)
         documents = self._seed_documents(organizations) + self._generated_documents(organizations)
+        documents += demo.load_normative(organization=organizations["重庆市民政局"], by=self.admin)
         self._workflow_examples(organizations)
         self._guide(organizations["重庆市民政局"])
         self._rules_column()
