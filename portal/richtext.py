@@ -19,13 +19,18 @@ ALLOWED_ATTRIBUTES = {
     "img": {"src", "alt", "width", "height"},
     "th": {"colspan", "rowspan", "scope"},
     "td": {"colspan", "rowspan"},
-    "p": {"align", "style"},
+    "p": {"align", "class", "style"},
     "ol": {"start", "type"},
-    **{f"h{level}": {"style"} for level in range(2, 7)},
+    **{f"h{level}": {"class", "style"} for level in range(2, 7)},
 }
-# A style attribute carries one declaration, the alignment the editor sets (and Word writes
-# as style="text-align:center"); every other declaration, mso- ones included, goes.
+# Alignment of paragraphs and headings is stored as one class, which the editor writes and
+# the site's stylesheets align: the public pages' Content-Security-Policy refuses style
+# attributes. Word's and WPS's style="text-align:center" becomes that class; every other
+# class and declaration (MsoNormal, mso-…, fonts) goes. Left is how text runs anyway.
 ALIGNMENTS = {"left", "center", "right", "justify"}
+ALIGNMENT_CLASSES = {f"align-{alignment}" for alignment in ALIGNMENTS - {"left"}}
+_ALIGNABLE_TAG = re.compile(r'<(p|h[2-6])((?:\s+[a-z-]+(?:="[^"]*")?)*)\s*>')
+_STYLE = re.compile(r' style="text-align: ([a-z]+)"')
 # Images only as the editor inserts them: uploaded through portal.editor_uploads and served
 # by this site. External, data: and file: sources (Word pastes file:///C:/…) are dropped
 # with their <img>, since a public page must not load from elsewhere.
@@ -44,6 +49,9 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
         return None
     if attribute == "style":
         return _alignment_style(value)
+    if attribute == "class":
+        alignments = [name for name in value.split() if name in ALIGNMENT_CLASSES]
+        return alignments[-1] if alignments else None
     if attribute == "align":
         return value.strip().lower() if value.strip().lower() in ALIGNMENTS else None
     if tag == "img" and attribute == "src":
@@ -54,15 +62,28 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
 
 
 def _alignment_style(value: str) -> str | None:
-    """``text-align: <one of ALIGNMENTS>;`` from a style attribute (the last one wins, as in
-    CSS), or nothing."""
+    """``text-align: <center, right or justify>`` from a style attribute (the last
+    declaration wins, as in CSS), or nothing; ``_alignment_as_class`` turns it into a class."""
     alignment = None
     for declaration in value.split(";"):
         name, _, setting = declaration.partition(":")
         setting = setting.strip().lower()
         if name.strip().lower() == "text-align" and setting in ALIGNMENTS:
             alignment = setting
-    return f"text-align: {alignment};" if alignment else None  # as the editor writes it
+    return f"text-align: {alignment}" if alignment and alignment != "left" else None
+
+
+def _alignment_as_class(tag: re.Match) -> str:
+    # Only _alignment_style's output can be a style here, and a value holds no '"' (see
+    # IMAGE_TAG); a class already given wins.
+    attributes = tag[2]
+    style = _STYLE.search(attributes)
+    if style is None:
+        return tag[0]
+    attributes = attributes[: style.start()] + attributes[style.end() :]
+    if ' class="' not in attributes:
+        attributes += f' class="align-{style[1]}"'
+    return f"<{tag[1]}{attributes}>"
 
 
 def _without_sourceless_images(markup: str) -> str:
@@ -84,7 +105,8 @@ def sanitize_html(value: str) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
     )
-    return clean_block(_without_sourceless_images(cleaned))
+    cleaned = _ALIGNABLE_TAG.sub(_alignment_as_class, _without_sourceless_images(cleaned))
+    return clean_block(cleaned)
 
 
 HTML_TAG = re.compile(r"<(p|br|div|table|h[2-6]|ul|ol|span|strong|em|a|img)\b", re.I)

@@ -5,7 +5,7 @@
 // inline script under the Content-Security-Policy. The schema below is what
 // portal/richtext.py keeps: headings 2–4, paragraphs, lists, quotes, rules, tables, links
 // (http, https, mailto or relative), bold, italic, underline, strike, sub/superscript,
-// alignment as style="text-align: …", and images served from this site's upload URL.
+// alignment as class="align-…", and images served from this site's upload URL.
 // Text pasted from Word or WPS is parsed through that schema; everything else goes.
 //
 // Keyboard: the toolbar is one tab stop (role="toolbar"); arrow keys, Home and End move
@@ -97,7 +97,8 @@ function installTranslations() {
 
 function extensions(E, config) {
   const allowedLink = /^(https?:|mailto:|\/|#|[^:]*$)/i;
-  // Alignment as style="text-align: …", also read from Word's and older bodies' align="…".
+  // Alignment as class="align-…" (the public pages' CSP refuses style attributes), read
+  // also from Word's style="text-align: …" and older bodies' align="…".
   const Alignment = E.TextAlign.extend({
     addGlobalAttributes() {
       const { types, alignments, defaultAlignment } = this.options;
@@ -108,12 +109,18 @@ function extensions(E, config) {
             textAlign: {
               default: defaultAlignment,
               parseHTML: (element) => {
-                const value = (element.style.textAlign || element.getAttribute("align") || "").toLowerCase();
+                const named = [...element.classList].find((name) => name.startsWith("align-"));
+                const value = (
+                  (named && named.slice("align-".length)) ||
+                  element.style.textAlign ||
+                  element.getAttribute("align") ||
+                  ""
+                ).toLowerCase();
                 return alignments.includes(value) ? value : defaultAlignment;
               },
               renderHTML: (attributes) =>
                 attributes.textAlign && attributes.textAlign !== defaultAlignment
-                  ? { style: `text-align: ${attributes.textAlign}` }
+                  ? { class: `align-${attributes.textAlign}` }
                   : {},
             },
           },

@@ -90,7 +90,7 @@ def test_a_clerk_formats_the_body_with_the_keyboard_and_saves_it(browser, live_s
     page.click("input[name=_save]")
     page.wait_for_url(re.compile(r"/admin/disclosure/document/$"))
     assert Document.objects.get(title=TITLE).body == (
-        f'<h2 style="text-align: center;">{TITLE}</h2>'
+        f'<h2 class="align-center">{TITLE}</h2>'
         "<p>各区县民政局：请<strong>认真落实</strong>本通知。</p>"
     )
     assert problems == []
@@ -156,7 +156,7 @@ def test_the_editor_on_the_change_form_passes_axe(browser, live_server, agency, 
         organization=agency.office,
         by=agency.clerk,
         body=(
-            '<h2 style="text-align: center;">一、总体要求</h2><p>正文<strong>加粗</strong></p>'
+            '<h2 class="align-center">一、总体要求</h2><p>正文<strong>加粗</strong></p>'
             "<table><tbody><tr><th><p>项目</p></th><td><p>标准</p></td></tr></tbody></table>"
         ),
     )

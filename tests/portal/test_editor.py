@@ -8,6 +8,7 @@ import zlib
 from html import escape as html_escape
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.files.storage import default_storage
 from django.test import Client
 from django.urls import reverse
@@ -15,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from portal.editor import HELP_TEXT, RichTextFormField
-from portal.richtext import IMAGE_SOURCE, sanitize_html, to_html
+from portal.richtext import ALIGNMENT_CLASSES, IMAGE_SOURCE, sanitize_html, to_html
 from tests.disclosure.test_admin import ADD, INLINE, form_data
 
 OWN_IMAGE = "/uploads/images/0123456789abcdef0123456789abcdef.png"
@@ -48,23 +49,52 @@ def upload_file(name, content):
 # --- alignment ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("alignment", ["left", "center", "right", "justify"])
-def test_paragraph_alignment_is_kept_as_one_text_align_declaration(alignment):
-    assert (
-        sanitize_html(f'<p style="text-align:{alignment.upper()} ;">段落</p>')
-        == f'<p style="text-align: {alignment};">段落</p>'
-    )
+@pytest.mark.parametrize("alignment", ["center", "right", "justify"])
+def test_an_alignment_class_is_kept(alignment):
+    html = f'<p class="align-{alignment}">段落</p>'
+    assert sanitize_html(html) == html
 
 
 @pytest.mark.parametrize("level", [2, 3, 4, 5, 6])
 def test_heading_alignment_is_kept(level):
-    html = f'<h{level} style="text-align: center;">标题</h{level}>'
+    html = f'<h{level} class="align-center">标题</h{level}>'
     assert sanitize_html(html) == html
 
 
-def test_every_other_style_declaration_goes_with_the_alignment_kept():
-    html = '<p style="color:red; text-align:center; position:fixed; mso-line-height-rule:exactly">x</p>'
-    assert sanitize_html(html) == '<p style="text-align: center;">x</p>'
+@pytest.mark.parametrize("alignment", ["center", "right", "justify"])
+def test_a_pasted_text_align_style_becomes_the_class_the_public_pages_can_show(alignment):
+    # The public pages' Content-Security-Policy refuses style attributes.
+    assert (
+        sanitize_html(f'<p style="text-align:{alignment.upper()} ;">段落</p>')
+        == f'<p class="align-{alignment}">段落</p>'
+    )
+
+
+def test_every_alignment_class_kept_is_styled_on_the_public_pages_and_in_the_editor():
+    site = (django_settings.BASE_DIR / "static/css/site.css").read_text()
+    editor = (django_settings.BASE_DIR / "static/css/rich-text-editor.css").read_text()
+    for name in ALIGNMENT_CLASSES:
+        assert f".document__body .{name} {{ text-align: {name[6:]};" in site
+        assert f".ProseMirror .{name} {{ text-align: {name[6:]}; }}" in editor
+
+
+def test_left_alignment_is_no_class_since_text_runs_left_anyway():
+    assert sanitize_html('<p style="text-align: left" class="align-left">x</p>') == "<p>x</p>"
+
+
+def test_every_other_style_declaration_and_class_goes_with_the_alignment_kept():
+    html = (
+        '<p class="MsoNormal x" style="color:red; text-align:center; position:fixed; '
+        'mso-line-height-rule:exactly">x</p>'
+    )
+    assert sanitize_html(html) == '<p class="align-center">x</p>'
+
+
+def test_a_class_given_wins_over_a_style_and_the_last_alignment_wins():
+    assert (
+        sanitize_html('<h3 class="align-right align-justify" style="text-align:center">x</h3>')
+        == '<h3 class="align-justify">x</h3>'
+    )
 
 
 @pytest.mark.parametrize(
@@ -83,8 +113,9 @@ def test_a_style_without_a_plain_alignment_is_dropped(style):
 
 
 @pytest.mark.parametrize("tag", ["span", "td", "li", "table", "a", "strong", "div"])
-def test_no_other_element_may_carry_a_style(tag):
-    assert "style" not in sanitize_html(f'<{tag} style="text-align:center">x</{tag}>')
+def test_no_other_element_may_carry_a_style_or_class(tag):
+    html = sanitize_html(f'<{tag} class="align-center" style="text-align:center">x</{tag}>')
+    assert "style" not in html and "class" not in html
 
 
 def test_the_legacy_align_attribute_of_paragraphs_is_kept_only_with_an_alignment():
@@ -182,11 +213,12 @@ def test_word_paste_keeps_text_structure_and_alignment_and_drops_word_markup():
         "500",
     ]:
         assert text in html
-    assert '<p align="center" style="text-align: center;"><b>' in html
+    assert '<p align="center" class="align-center"><b>' in html
+    assert html.count("class=") == 1  # that one alignment, no MsoNormal, MsoTableGrid…
     assert '<a href="https://www.gov.cn/zhengce/" rel="noopener noreferrer">' in html
     assert "<table>" in html and "<td><p>" in html
     for residue in [
-        "mso-", "<o:p", "o:p>", "lang=", "<font", "face=", "color=", "class=", "<!--", "[if",
+        "mso-", "<o:p", "o:p>", "lang=", "<font", "face=", "color=", "style=", "<!--", "[if",
         "endif", "<xml", "w:WordDocument", "Font Definitions", "MsoNormal", "<v:", "file:",
         "<img", "javascript:", "<script", "alert", "target=", "width=", "valign", "<style",
         "<meta", "<html", "<body", "text-indent",
@@ -200,15 +232,15 @@ def test_wps_paste_with_font_tags_and_spans_keeps_only_the_text():
         '<span style="mso-spacerun:\'yes\';font-family:宋体;font-size:16pt" lang="EN-US">'
         "第一条</span></font><!--[if !supportAnnotations]-->x<!--[endif]--></p>"
     )
-    assert sanitize_html(wps) == '<p style="text-align: justify;"><span>第一条</span>x</p>'
+    assert sanitize_html(wps) == '<p class="align-justify"><span>第一条</span>x</p>'
 
 
 # --- what the client's editor writes survives unchanged ----------------------------------
 
 EDITOR_OUTPUT = (
-    '<h2 style="text-align: center;">一、总体要求</h2>'
+    '<h2 class="align-center">一、总体要求</h2>'
     "<h3>（一）工作目标</h3>"
-    '<p style="text-align: justify;">正文<strong>加粗</strong><em>倾斜</em><u>下划线</u><s>删除</s>'
+    '<p class="align-justify">正文<strong>加粗</strong><em>倾斜</em><u>下划线</u><s>删除</s>'
     'H<sub>2</sub>O m<sup>2</sup> <a href="https://www.gov.cn/" rel="noopener noreferrer">链接</a>'
     '<a href="/disclosure/1/" rel="noopener noreferrer">站内</a></p>'
     "<ul><li><p>甲</p></li></ul><ol><li><p>乙</p></li></ol>"
@@ -239,7 +271,8 @@ def test_the_editors_table_styling_is_dropped_without_losing_the_table():
 ATTRIBUTES = st.sampled_from(
     [
         'style="text-align:center"', "style='mso-list:Ignore'", 'style="color:red"',
-        'align="right"', 'lang="EN-US"', 'class="MsoNormal"', 'onclick="alert(1)"',
+        'align="right"', 'lang="EN-US"', 'class="MsoNormal"', 'class="x align-right"',
+        'onclick="alert(1)"',
         f'src="{OWN_IMAGE}"', 'src="https://evil.example/a.png"', 'src="data:image/png;base64,AA"',
         'src="javascript:alert(1)"', 'alt="图"', 'href="javascript:alert(1)"',
         'href="https://www.gov.cn/"', 'width="12"', 'title="t"', "",
@@ -269,17 +302,16 @@ def word_like_html(draw):
     return "".join(parts)
 
 
-STYLE = re.compile(r'\sstyle="([^"]*)"')
+CLASS = re.compile(r'\sclass="([^"]*)"')
 SOURCE = re.compile(r'\ssrc="([^"]*)"')
 
 
 @settings(max_examples=300, deadline=None)
 @given(word_like_html())
-def test_whatever_is_pasted_only_alignment_styles_and_own_images_remain(markup):
+def test_whatever_is_pasted_only_alignment_classes_and_own_images_remain(markup):
     html = sanitize_html(markup)
-    assert all(
-        re.fullmatch(r"text-align: (left|center|right|justify);", s) for s in STYLE.findall(html)
-    )
+    assert all(re.fullmatch(r"align-(center|right|justify)", c) for c in CLASS.findall(html))
+    assert "style=" not in html
     assert all(IMAGE_SOURCE.fullmatch(s) for s in SOURCE.findall(html))
     assert html.count("<img") == len(SOURCE.findall(html))
     for residue in [
@@ -287,7 +319,7 @@ def test_whatever_is_pasted_only_alignment_styles_and_own_images_remain(markup):
         "data:",
         "mso-",
         "lang=",
-        "class=",
+        "msonormal",
         "onclick",
         "<o:p",
         "<font",
@@ -304,7 +336,7 @@ def quoted(text):
 SAFE_TEXT = st.text(
     alphabet=st.one_of(st.characters(categories=["L", "N", "P", "S"]), st.just(" ")), max_size=12
 ).map(lambda text: html_escape(unicodedata.normalize("NFC", text), quote=False))
-ALIGN = st.sampled_from(["", ' style="text-align: center;"', ' style="text-align: right;"', ' style="text-align: justify;"'])  # fmt: skip
+ALIGN = st.sampled_from(["", ' class="align-center"', ' class="align-right"', ' class="align-justify"'])  # fmt: skip
 INLINE_HTML = st.one_of(
     SAFE_TEXT,
     SAFE_TEXT.map(lambda text: f"<strong>{text}</strong>"),
@@ -410,11 +442,11 @@ def test_a_body_saved_from_the_admin_is_stored_sanitised(agency, client):
     from disclosure.models import Document
 
     client.force_login(agency.clerk)
-    body = '<h2 style="text-align: center;">标题</h2><p>一个<strong>加粗</strong>的词<script>x</script></p>'
+    body = '<h2 style="text-align: center">标题</h2><p>一个<strong>加粗</strong>的词<script>x</script></p>'
     response = client.post(ADD, {**form_data(agency, body=body), **INLINE})
     assert response.status_code == 302
     stored = Document.objects.get(title=form_data(agency)["title"]).body
-    assert stored == '<h2 style="text-align: center;">标题</h2><p>一个<strong>加粗</strong>的词</p>'
+    assert stored == '<h2 class="align-center">标题</h2><p>一个<strong>加粗</strong>的词</p>'
 
 
 @pytest.mark.django_db
