@@ -225,7 +225,7 @@ class DocumentAdmin(
                 saved = document_create(
                     document=obj,
                     by=request.user,
-                    needs_interpretation=self.needs_interpretation_for(form),
+                    needs_interpretation=obj.needs_interpretation,  # the form's answer
                 )
         except ValidationError as error:
             # Only a race gets here (the form validated the same rules): refuse the whole

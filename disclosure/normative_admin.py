@@ -93,19 +93,60 @@ class GazetteSubmissionForm(forms.Form):
     )
 
 
-def _interpretation_initial(data) -> bool:
-    """The 需要解读 box's initial state from what the add form is opened with."""
-    genre = Genre.objects.filter(pk=data["genre"]).first() if data.get("genre") else None
-    organization = (
-        Organization.objects.filter(pk=data["organization"]).first()
-        if data.get("organization")
-        else None
-    )
+INTERPRETATION_CHOICES = [
+    ("auto", "按规则自动判断"),
+    ("yes", "需要解读"),
+    ("no", "不需要解读"),
+]
+INTERPRETATION_HELP = (
+    "按规则：规范性文件，以及本机关发布的决定、命令（令）、意见、通知、通告需要解读；"
+    "保存后可在修改页调整。"
+)
+
+
+def _interpretation_rule(data) -> bool:
+    """``needs_interpretation_default`` on what the form names (ids or objects)."""
+    genre, organization = data.get("genre"), data.get("organization")
+    if genre is not None and not isinstance(genre, Genre):
+        genre = Genre.objects.filter(pk=genre).first() if str(genre).isdigit() else None
+    if organization is not None and not isinstance(organization, Organization):
+        organization = (
+            Organization.objects.filter(pk=organization).first()
+            if str(organization).isdigit()
+            else None
+        )
+    is_normative = data.get("is_normative")
+    if isinstance(is_normative, str):
+        is_normative = is_normative.lower() in ("1", "true", "on")
     return normative.needs_interpretation_default(
-        is_normative=str(data.get("is_normative", "")).lower() in ("1", "true", "on"),
+        is_normative=bool(is_normative),
         genre_name=genre.name if genre else "",
         organization_kind=organization.kind if organization else "",
     )
+
+
+def _with_interpretation_choice(form_class):
+    """The add form asks 需要解读 as 按规则/需要/不需要; 按规则 becomes the rule's answer
+    on the genre, organization and normative flag the clerk chose."""
+
+    class AddForm(form_class):
+        def clean(self):
+            cleaned = super().clean()
+            choice = cleaned.get("needs_interpretation") or "auto"
+            cleaned["needs_interpretation"] = (
+                _interpretation_rule(cleaned) if choice == "auto" else choice == "yes"
+            )
+            return cleaned
+
+    AddForm.base_fields["needs_interpretation"] = forms.ChoiceField(
+        label="需要解读",
+        choices=INTERPRETATION_CHOICES,
+        initial="auto",
+        required=False,
+        help_text=INTERPRETATION_HELP,
+    )
+    AddForm.__name__ = form_class.__name__
+    return AddForm
 
 
 class NormativeAdminMixin:
@@ -126,17 +167,21 @@ class NormativeAdminMixin:
             return "填写成文日期后计算报送期限"
         return status.label
 
-    def get_changeform_initial_data(self, request):
-        initial = super().get_changeform_initial_data(request)
-        initial.setdefault("needs_interpretation", _interpretation_initial(initial))
-        return initial
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None and "needs_interpretation" in form.base_fields:
+            form = _with_interpretation_choice(form)
+        return form
 
-    def needs_interpretation_for(self, form) -> bool | None:
-        """What a new document's 需要解读 is saved as: the clerk's choice when they changed
-        the box, else None (the rule of ``document_create``, on the saved genre)."""
-        if "needs_interpretation" in form.changed_data:
-            return form.cleaned_data["needs_interpretation"]
-        return None
+    def get_changeform_initial_data(self, request):
+        """A new document opened with its genre or organization (``?genre=…``) starts with
+        the rule's answer; otherwise with 按规则自动判断."""
+        initial = super().get_changeform_initial_data(request)
+        if {"genre", "organization", "is_normative"} & initial.keys():
+            initial.setdefault(
+                "needs_interpretation", "yes" if _interpretation_rule(initial) else "no"
+            )
+        return initial
 
     # --- the list ---------------------------------------------------------------------
 

@@ -552,7 +552,36 @@ def test_the_add_form_ticks_needs_interpretation_for_the_agencys_notice(agency, 
     notice = Genre.objects.get(name="通知")
     add = reverse("admin:disclosure_document_add")
     ticked = client.get(add, {"genre": notice.pk, "organization": agency.bureau.pk})
-    assert ticked.context["adminform"].form.initial["needs_interpretation"] is True
+    assert ticked.context["adminform"].form.initial["needs_interpretation"] == "yes"
     letter = Genre.objects.get(name="函")
     plain = client.get(add, {"genre": letter.pk, "organization": agency.bureau.pk})
-    assert plain.context["adminform"].form.initial["needs_interpretation"] is False
+    assert plain.context["adminform"].form.initial["needs_interpretation"] == "no"
+    assert (
+        client.get(add).context["adminform"].form.initial.get("needs_interpretation", "auto")
+        == "auto"
+    )
+
+
+@pytest.mark.parametrize(
+    "choice, genre, expected",
+    [("auto", "通知", True), ("auto", "函", False), ("no", "通知", False), ("yes", "函", True)],
+)
+def test_the_add_form_saves_the_clerks_choice_or_the_rule(agency, client, choice, genre, expected):
+    from tests.disclosure.test_admin import ADD, form_data
+
+    client.force_login(agency.clerk)
+    data = form_data(agency, genre=Genre.objects.get(name=genre).pk, needs_interpretation=choice)
+    assert client.post(ADD, data).status_code == 302
+    assert Document.objects.get(title=data["title"]).needs_interpretation is expected
+
+
+def test_a_normative_document_is_entered_in_the_admin_with_its_number(agency, client):
+    from tests.disclosure.test_admin import ADD, form_data
+
+    client.force_login(agency.clerk)
+    data = form_data(agency, is_normative="on", registration_number="渝民规[2026]7号")
+    assert client.post(ADD, data).status_code == 302
+    document = Document.objects.get(title=data["title"])
+    assert document.registration_number == "渝民规〔2026〕7号" and document.needs_interpretation
+    refused = client.post(ADD, form_data(agency, is_normative="on", registration_number="第7号"))
+    assert refused.status_code == 200 and "统一编号格式不正确" in refused.content.decode()
