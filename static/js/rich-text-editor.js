@@ -174,7 +174,8 @@ function extensions(E, config) {
     E.TableRow,
     E.TableHeader,
     E.TableCell,
-    UploadedImage,
+    // Inline, as in Word: an image sits in a paragraph, which the alignment buttons centre.
+    UploadedImage.configure({ inline: true }),
     ImageButton,
     E.History,
     E.Dropcursor,
