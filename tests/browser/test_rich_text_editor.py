@@ -185,3 +185,53 @@ def violations(page, selector) -> list[str]:
         + "; ".join(str(node["target"][0]) for node in violation["nodes"][:3])
         for violation in results.response["violations"]
     ]
+
+
+WORD_PASTE = (
+    "<!--StartFragment--><p class=MsoNormal><span lang=EN-US>各区县民政局：</span></p>"
+    "<p class=MsoNormal align=center style='text-align:center;"
+    "mso-line-height-rule:exactly'><b><span lang=EN-US style='font-size:22.0pt;"
+    "font-family:方正小标宋简体'>关于做好救助工作的通知<o:p></o:p></span></b></p>"
+    "<p class=MsoListParagraph style='mso-list:l0 level1 lfo1'><![if !supportLists]><span "
+    "style='mso-list:Ignore'>1.</span><![endif]><font face=仿宋 color=red>摸清底数</font></p>"
+    "<p><img src='file:///C:/Users/clerk/AppData/Local/Temp/msohtmlclip1/01/clip_image001.png'>"
+    "<a href='javascript:alert(1)'>坏链接</a></p><!--EndFragment-->"
+)
+
+
+def test_text_pasted_from_word_is_cut_down_to_the_editors_schema(browser, live_server, agency):
+    document = DocumentFactory(title=TITLE, organization=agency.office, by=agency.clerk)
+    page = log_in(browser, live_server.url, "clerk")
+    problems = open_editor(
+        page, f"{live_server.url}/admin/disclosure/document/{document.pk}/change/"
+    )
+    page.locator("#id_body_editor").click()
+    page.evaluate(
+        """html => {
+            const data = new DataTransfer();
+            data.setData("text/html", html);
+            data.setData("text/plain", "关于做好救助工作的通知");
+            document.querySelector("#id_body_editor").dispatchEvent(
+                new ClipboardEvent("paste", {clipboardData: data, bubbles: true, cancelable: true}));
+        }""",
+        WORD_PASTE,
+    )
+    # The first and last pasted paragraphs merge into the one the caret is in (ProseMirror
+    # keeps that paragraph's own attributes); those between keep theirs.
+    page.locator("#id_body_editor strong").filter(has_text="关于做好救助工作的通知").wait_for()
+    value = page.locator("#id_body").input_value()
+    assert '<p class="align-center"><strong>关于做好救助工作的通知</strong></p>' in value
+    assert "摸清底数" in value and "坏链接" in value
+    for residue in [
+        "mso",
+        "Mso",
+        "lang=",
+        "<span",
+        "<font",
+        "style=",
+        "file:",
+        "<img",
+        "javascript:",
+    ]:
+        assert residue not in value, residue
+    assert problems == []
