@@ -13,6 +13,7 @@ from disclosure import normative_rules
 from disclosure.metadata_rules import date_errors, index_number_error
 from disclosure.querysets import DocumentQuerySet
 from portal.fields import BlockField, LineField
+from portal.followers import publish_followers
 from portal.models import (
     Organization,
     Publishable,
@@ -390,16 +391,12 @@ class Attachment(models.Model):
 
 
 def attachments_publish(*, documents) -> None:
-    """Attachments follow their documents' new public versions: those waiting since the
-    last publication go public, those marked ``remove_on_publish`` go (the rule is
-    ``disclosure.services.attachments_save``'s). Two queries for any number of documents;
-    run by ``Document.on_publish`` and by the bulk migration. Here, not in services, so
-    that the model's hook needs no import of a module that imports the model."""
+    """Attachments follow their documents' new public versions (``portal.followers``): two
+    queries for any number of documents; run by ``Document.on_publish`` and by the bulk
+    migration."""
     ids = [document.pk for document in documents]
-    if not ids:
-        return
-    Attachment.objects.filter(document_id__in=ids, remove_on_publish=True).delete()
-    Attachment.objects.filter(document_id__in=ids, is_live=False).update(is_live=True)
+    if ids:
+        publish_followers(Attachment.objects.filter(document_id__in=ids))
 
 
 class DisclosureGuide(Publishable):

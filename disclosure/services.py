@@ -19,6 +19,7 @@ from disclosure.models import Attachment, Document, attachments_publish
 from disclosure.normative_rules import needs_interpretation_default
 from disclosure.search_index import index_documents
 from portal import publication, workflow
+from portal.followers import save_followers, validate_followers
 from portal.models import Organization, Status, User, WorkflowEvent
 from portal.scopes import acting_scope, in_scope
 
@@ -29,7 +30,6 @@ IMPORT_NOTE = "批量导入"
 # The rules' messages, shared with the import resource, which reports them per row.
 UNDER_REVIEW = "该文件正在审核中，不能通过导入修改。"
 LIVE_NEEDS_A_PERSON = "已公开的文件只能由具名用户修改：请在后台导入，或用 --publish-as 迁移。"
-LIVE_ATTACHMENT_FROZEN = "已公开的附件不能直接修改：请删除后重新上传，新附件随修改一起审核、发布。"
 NO_INDEX_CODE = "该机构及其上级机构都没有统一社会信用代码，无法生成索引号。"
 # What an import or a migration writes on a document it finds (its 索引号 never changes).
 _BULK_UPDATE_FIELDS = [
@@ -141,36 +141,18 @@ def _number(document: Document, number_on: date | None) -> None:
 def attachments_save(
     *, document: Document, saved: Iterable[Attachment] = (), deleted: Iterable[Attachment] = ()
 ) -> Document:
-    """Add, change and delete a document's attachments.
-
-    Attachments of a live document change only with its next publication, so the public
-    keeps what was reviewed and the reviewer sees the new set: a deleted live attachment
-    is only marked ``remove_on_publish``, a new one waits with ``is_live=False``, and a
-    live one is never changed in place (``attachments_validate``). Of a document that is
-    not live, deletions take effect at once. ``disclosure.models.attachments_publish``
-    (the publication hook) applies the marks."""
-    saved, deleted = list(saved), list(deleted)
-    attachments_validate(document=document, changed=[a for a in saved if a.pk])
-    with transaction.atomic():
-        for attachment in deleted:
-            if document.is_live and attachment.is_live:
-                attachment.remove_on_publish = True
-                attachment.save(update_fields=["remove_on_publish"])
-            else:
-                attachment.delete()
-        for attachment in saved:
-            if attachment.pk is None:
-                attachment.is_live = False  # goes public with the document's next version
-            attachment.document = document
-            attachment.save()
+    """Add, change and delete a document's attachments by the rule of files that follow a
+    publication (``portal.followers``): those of a live document change only with its
+    next publication, so the public keeps what was reviewed and the reviewer sees the new
+    set. ``disclosure.models.attachments_publish`` (the publication hook) applies it."""
+    save_followers(item=document, field="document", saved=saved, deleted=deleted)
     return document
 
 
 def attachments_validate(*, document: Document, changed: Iterable[Attachment]) -> None:
-    """Refuse a change in place of a live document's public attachment: it would reach the
-    public unreviewed. (The admin's inline calls this to show the refusal on the form.)"""
-    if document.is_live and any(a.pk and a.is_live for a in changed):
-        raise ValidationError(LIVE_ATTACHMENT_FROZEN, code="attachment_live")
+    """Refuse a change in place of a live document's public attachment (the admin's inline
+    calls this to show the refusal on the form)."""
+    validate_followers(item=document, changed=changed)
 
 
 # --- many documents: imports and catalogue migrations ------------------------------------

@@ -57,7 +57,10 @@ def test_a_document_goes_from_clerk_to_citizen(browser, demo_site):
     for field, value in ids.items():
         clerk.select_option(f"#id_{field}", value)
     clerk.fill("#id_written_on", "2026-11-20")
-    clerk.fill("#id_body", "<p>请各区县民政局做好走访慰问工作。</p>")
+    # A notice of the agency needs an interpretation by default (同步); this one does not.
+    clerk.select_option("#id_needs_interpretation", "no")
+    clerk.locator("#id_body_editor").click()  # the rich-text editor replaces the textarea
+    clerk.keyboard.type("请各区县民政局做好走访慰问工作。")
     clerk.click("input[name=_save]")
     clerk.wait_for_url(f"{base}/admin/disclosure/document/")
     open_document(clerk, base)
