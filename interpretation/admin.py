@@ -61,7 +61,10 @@ class InterpretationAdmin(RichTextAdminMixin, WorkflowAdminMixin, admin.ModelAdm
         (None, {"fields": ["title", "kind", "documents"]}),
         ("解读人", {"fields": ["organization", "interpreter", "interpreter_title"]}),
         ("内容", {"fields": ["summary", "body"]}),
-        ("流程", {"fields": ["status", "published_at", "timing", "owner_organization", "created_by"]}),
+        (
+            "流程",
+            {"fields": ["status", "published_at", "timing", "owner_organization", "created_by"]},
+        ),
     ]
 
     @admin.display(description="发布时效")
@@ -98,7 +101,9 @@ class InterpretationAdmin(RichTextAdminMixin, WorkflowAdminMixin, admin.ModelAdm
 
     def get_urls(self):
         return [
-            path("ratio/", self.admin_site.admin_view(self.ratio_view), name="interpretation_ratio"),
+            path(
+                "ratio/", self.admin_site.admin_view(self.ratio_view), name="interpretation_ratio"
+            ),
             *super().get_urls(),
         ]
 
@@ -118,7 +123,9 @@ class InterpretationAdmin(RichTextAdminMixin, WorkflowAdminMixin, admin.ModelAdm
         if chosen is not None:
             ids = set(chosen.get_descendants(include_self=True).values_list("pk", flat=True))
         if request.GET.get("organization") and chosen is None:
-            self.message_user(request, "所选机构不存在或不在您的权限范围内，已显示全部。", messages.WARNING)
+            self.message_user(
+                request, "所选机构不存在或不在您的权限范围内，已显示全部。", messages.WARNING
+            )
         report = ratio_report(year=year, organization_ids=ids)
         return TemplateResponse(
             request,

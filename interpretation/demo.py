@@ -98,8 +98,12 @@ def _mark_policy_documents() -> None:
     rule marks new ones (``disclosure.services.document_create``)."""
     policy = (
         Document.objects.published()
-        .filter(genre__name__in=settings.NEEDS_INTERPRETATION_GENRES, needs_interpretation=False,
-                organization__kind="agency", interpretations__isnull=True)  # fmt: skip
+        .filter(
+            genre__name__in=settings.NEEDS_INTERPRETATION_GENRES,
+            needs_interpretation=False,
+            organization__kind="agency",
+            interpretations__isnull=True,
+        )  # fmt: skip
         .exclude(index_number=SEED_PLAN_INDEX_NUMBER)
         .order_by("-published_at", "pk")
         .values_list("pk", flat=True)[:DEMO_POLICY_DOCUMENTS]
@@ -127,8 +131,12 @@ def _generated(admin) -> None:
         _published(
             title=f"《{document.title}》解读",
             document=document,
-            kind=[Interpretation.Kind.TEXT, Interpretation.Kind.OFFICIAL, Interpretation.Kind.EXPERT,
-                  Interpretation.Kind.TEXT][number],  # fmt: skip
+            kind=[
+                Interpretation.Kind.TEXT,
+                Interpretation.Kind.OFFICIAL,
+                Interpretation.Kind.EXPERT,
+                Interpretation.Kind.TEXT,
+            ][number],  # fmt: skip
             by=admin,
             body=(
                 f"<p>一、出台背景：为做好相关民政工作，{document.organization.display_name}"
@@ -150,7 +158,7 @@ def _in_review(clerk) -> None:
         title=title, kind=Interpretation.Kind.TEXT, organization=document.organization,
         interpreter="社会救助处负责人", body="<p>本次调整提高城乡低保标准，惠及全市低保对象。</p>",
     )  # fmt: skip
-    interpretation = interpretation_save(interpretation=interpretation, by=clerk, documents=[document])
+    interpretation = interpretation_save(
+        interpretation=interpretation, by=clerk, documents=[document]
+    )
     workflow.perform(interpretation, step="submit", by=clerk)
-
-

@@ -15,4 +15,6 @@ class InterpretationSitemap(Sitemap):
         return interpretation.last_published_at
 
     def get_latest_lastmod(self):
-        return Interpretation.objects.published().aggregate(latest=Max("last_published_at"))["latest"]
+        return Interpretation.objects.published().aggregate(latest=Max("last_published_at"))[
+            "latest"
+        ]

@@ -78,14 +78,33 @@ def _options(public, chosen: dict) -> list[tuple[str, str, list[dict]]]:
 
     by_kind = {row["kind"]: row["n"] for row in kinds}
     return [
-        ("kind", "解读形式", [option("kind", value, label, by_kind[value])
-                             for value, label in labels.items() if value in by_kind]),  # fmt: skip
-        ("organization", "解读机构", [
-            option("organization", row["organization_id"],
-                   row["organization__short_name"] or row["organization__name"], row["n"])
-            for row in organizations
-        ]),  # fmt: skip
-        ("year", "年份", [option("year", row["year"], f"{row['year']}年", row["n"]) for row in years]),
+        (
+            "kind",
+            "解读形式",
+            [
+                option("kind", value, label, by_kind[value])
+                for value, label in labels.items()
+                if value in by_kind
+            ],
+        ),  # fmt: skip
+        (
+            "organization",
+            "解读机构",
+            [
+                option(
+                    "organization",
+                    row["organization_id"],
+                    row["organization__short_name"] or row["organization__name"],
+                    row["n"],
+                )
+                for row in organizations
+            ],
+        ),  # fmt: skip
+        (
+            "year",
+            "年份",
+            [option("year", row["year"], f"{row['year']}年", row["n"]) for row in years],
+        ),
     ]
 
 

@@ -45,7 +45,9 @@ def test_from_the_document_to_its_interpretation_and_back(page, interpreted_site
 def test_the_graphic_has_its_text_alternative_and_transcript(page, interpreted_site):
     page.goto(interpreted_site + "/interpretations/")
     page.get_by_role("link", name="一图读懂：重庆市民政局2019年政务公开工作方案").click()
-    image = page.get_by_role("img", name="一图读懂重庆市民政局2019年政务公开工作方案：四个方面的重点任务")
+    image = page.get_by_role(
+        "img", name="一图读懂重庆市民政局2019年政务公开工作方案：四个方面的重点任务"
+    )
     assert image.evaluate("img => img.complete && img.naturalWidth > 0")  # served by the site
     page.get_by_text("文字稿：", exact=False).click()
     assert page.get_by_text("拓宽渠道，推进平台建设", exact=False).first.is_visible()

@@ -4,7 +4,6 @@ from portal import workflow
 from tests.disclosure.factories import DocumentFactory
 from tests.interpretation.factories import InterpretationFactory
 
-
 NOTES = {"approve": "经保密审查，同意公开。", "return": "请修改。", "withdraw": "内容调整。"}
 
 
@@ -21,7 +20,9 @@ def through_review(item, agency, *, steps=("submit", "approve")):
 def policy(agency):
     """A draft policy document of the office that needs interpretation, with a draft
     interpretation of it, both owned by the office."""
-    document = DocumentFactory(organization=agency.office, needs_interpretation=True, by=agency.clerk)
+    document = DocumentFactory(
+        organization=agency.office, needs_interpretation=True, by=agency.clerk
+    )
     interpretation = InterpretationFactory(
         organization=agency.office, documents=[document], by=agency.clerk
     )

@@ -79,7 +79,9 @@ def test_a_clerk_drafts_an_interpretation_with_the_editor(client, agency):
 
 def test_media_needs_captions_or_a_transcript(client, agency):
     document = DocumentFactory(organization=agency.office, by=agency.clerk)
-    interpretation = InterpretationFactory(organization=agency.office, documents=[document], by=agency.clerk)
+    interpretation = InterpretationFactory(
+        organization=agency.office, documents=[document], by=agency.clerk
+    )
     client.force_login(agency.clerk)
     video = SimpleUploadedFile("talk.mp4", b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 200, "video/mp4")
     change = reverse("admin:interpretation_interpretation_change", args=[interpretation.pk])
@@ -96,7 +98,9 @@ def test_media_needs_captions_or_a_transcript(client, agency):
 
 def test_a_disguised_file_is_refused_in_chinese(client, agency):
     document = DocumentFactory(organization=agency.office, by=agency.clerk)
-    interpretation = InterpretationFactory(organization=agency.office, documents=[document], by=agency.clerk)
+    interpretation = InterpretationFactory(
+        organization=agency.office, documents=[document], by=agency.clerk
+    )
     client.force_login(agency.clerk)
     fake = SimpleUploadedFile("picture.png", b"MZ\x90\x00" + b"\x00" * 100, "image/png")
     change = reverse("admin:interpretation_interpretation_change", args=[interpretation.pk])
@@ -142,7 +146,9 @@ def test_the_ratio_page_counts_what_a_supervisor_would(client, agency):
     policy((7, 1), needs=False)
     old = policy((3, 1), year=2023)
     _published(agency, a, (3, 5), title="按时解读")
-    _published(agency, b, (4, 10), title="迟到解读")  # due 4-07: 清明 4-04..06 off, Sunday 4-07 worked
+    _published(
+        agency, b, (4, 10), title="迟到解读"
+    )  # due 4-07: 清明 4-04..06 off, Sunday 4-07 worked
     _published(agency, old, (3, 20), year=2023, title="去年解读")  # late, but in 2023
     client.force_login(agency.supervisor)
     page = client.get(RATIO, {"year": 2024}).content.decode()
@@ -154,7 +160,9 @@ def test_the_ratio_page_counts_what_a_supervisor_would(client, agency):
     assert "按时解读" not in page.split('id="ratio-late"')[1]
 
 
-@pytest.mark.parametrize("query", [{"year": "abc"}, {"year": "99999"}, {"organization": "x"}, {"organization": "999999"}])
+@pytest.mark.parametrize(
+    "query", [{"year": "abc"}, {"year": "99999"}, {"organization": "x"}, {"organization": "999999"}]
+)
 def test_the_ratio_page_takes_bad_input_calmly(client, agency, query):
     client.force_login(agency.supervisor)
     assert client.get(RATIO, query).status_code == 200
@@ -171,7 +179,9 @@ CAPTIONS = "WEBVTT\n\n00:00.000 --> 00:02.000\n各位好，今天解读低保新
 
 def test_a_video_with_captions_plays_on_the_public_page_once_published(client, agency):
     document = DocumentFactory(organization=agency.office, published=True)
-    interpretation = InterpretationFactory(organization=agency.office, documents=[document], by=agency.clerk)
+    interpretation = InterpretationFactory(
+        organization=agency.office, documents=[document], by=agency.clerk
+    )
     client.force_login(agency.clerk)
     video = SimpleUploadedFile("talk.mp4", b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 200, "video/mp4")
     change = reverse("admin:interpretation_interpretation_change", args=[interpretation.pk])
@@ -195,7 +205,10 @@ def test_a_video_with_captions_plays_on_the_public_page_once_published(client, a
     assert media.is_live
     page = client.get(interpretation.get_absolute_url()).content.decode()
     assert f'<source src="{media.get_absolute_url()}" type="video/mp4">' in page
-    assert f'<track kind="captions" srclang="zh" label="中文字幕" src="{media.captions_url}" default>' in page
+    assert (
+        f'<track kind="captions" srclang="zh" label="中文字幕" src="{media.captions_url}" default>'
+        in page
+    )
     captions = client.get(media.captions_url)
     assert captions["Content-Type"] == "text/vtt; charset=utf-8"
     assert "今天解读低保新政" in captions.content.decode()
@@ -207,7 +220,9 @@ def test_captions_must_be_webvtt(agency):
 
     from interpretation.models import Media
 
-    media = Media(kind=Media.Kind.VIDEO, description="访谈", captions="1\n00:00:00,000 --> 00:00:02,000\n字幕")
+    media = Media(
+        kind=Media.Kind.VIDEO, description="访谈", captions="1\n00:00:00,000 --> 00:00:02,000\n字幕"
+    )
     with pytest.raises(ValidationError) as refused:
         media.clean()
     assert "WEBVTT" in str(refused.value)

@@ -7,10 +7,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from disclosure.models import Genre
 from interpretation.sync import DOCUMENT_NOT_PUBLIC, NEEDS_INTERPRETATION
 from portal import workflow
 from portal.models import Status, WorkflowEvent
-from disclosure.models import Genre
 from tests.disclosure.factories import DocumentFactory
 from tests.interpretation.conftest import through_review
 from tests.interpretation.factories import InterpretationFactory
@@ -44,7 +44,9 @@ def test_an_approved_interpretation_lets_the_document_through(agency, policy):
 
 
 def test_a_document_that_needs_none_is_not_held(agency):
-    document = DocumentFactory(organization=agency.office, genre=Genre.objects.get(name="函"), by=agency.clerk)
+    document = DocumentFactory(
+        organization=agency.office, genre=Genre.objects.get(name="函"), by=agency.clerk
+    )
     assert through_review(document, agency).status == Status.APPROVED
 
 

@@ -30,9 +30,7 @@ def national_day_2024(db):
 
 
 def published_pair(agency, document_day: date, interpretation_day: date):
-    document = DocumentFactory(
-        organization=agency.office, written_on=document_day, published=True
-    )
+    document = DocumentFactory(organization=agency.office, written_on=document_day, published=True)
     return InterpretationFactory(
         organization=agency.office,
         documents=[document],
@@ -53,7 +51,9 @@ def published_pair(agency, document_day: date, interpretation_day: date):
         (date(2024, 11, 4), date(2024, 11, 8), date(2024, 11, 7), True),
     ],
 )
-def test_due_date_and_late_flag(agency, national_day_2024, document_day, interpretation_day, due, late):
+def test_due_date_and_late_flag(
+    agency, national_day_2024, document_day, interpretation_day, due, late
+):
     interpretation = published_pair(agency, document_day, interpretation_day)
     found = timeliness([interpretation])[interpretation.pk]
     assert found.due_on == due
@@ -67,17 +67,25 @@ def test_the_number_of_days_is_a_setting(agency, settings, national_day_2024):
 
 
 def test_the_first_document_counts(agency, national_day_2024):
-    early = DocumentFactory(organization=agency.office, written_on=date(2024, 11, 4), published=True)
-    later = DocumentFactory(organization=agency.office, written_on=date(2024, 11, 20), published=True)
+    early = DocumentFactory(
+        organization=agency.office, written_on=date(2024, 11, 4), published=True
+    )
+    later = DocumentFactory(
+        organization=agency.office, written_on=date(2024, 11, 20), published=True
+    )
     interpretation = InterpretationFactory(
         organization=agency.office, documents=[later, early], published=True,
         published_at=at(date(2024, 11, 21)),
     )  # fmt: skip
-    assert timeliness([interpretation])[interpretation.pk].document_published_on == date(2024, 11, 4)
+    assert timeliness([interpretation])[interpretation.pk].document_published_on == date(
+        2024, 11, 4
+    )
 
 
 def test_two_queries_for_many(agency, national_day_2024, django_assert_num_queries):
-    interpretations = [published_pair(agency, date(2024, 11, 4), date(2024, 11, d)) for d in (5, 6, 8, 12)]
+    interpretations = [
+        published_pair(agency, date(2024, 11, 4), date(2024, 11, d)) for d in (5, 6, 8, 12)
+    ]
     with django_assert_num_queries(2):
         found = timeliness(interpretations)
     assert [found[i.pk].is_late for i in interpretations] == [False, False, True, True]

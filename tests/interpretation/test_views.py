@@ -5,15 +5,17 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.urls import reverse
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
+from django.urls import reverse
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
+from disclosure.models import Genre
 from interpretation.models import Interpretation
 from portal import workflow
-from disclosure.models import Genre
 from tests.disclosure.factories import DocumentFactory
 from tests.interpretation.factories import InterpretationFactory
 
@@ -46,18 +48,24 @@ def test_document_page_links_to_its_interpretation_and_back(client, public_pair)
 
 
 def test_a_document_needing_interpretation_says_none_yet(client, agency):
-    document = DocumentFactory(organization=agency.office, needs_interpretation=True, published=True)
+    document = DocumentFactory(
+        organization=agency.office, needs_interpretation=True, published=True
+    )
     assert "暂无解读" in client.get(document.get_absolute_url()).content.decode()
 
 
 def test_a_document_needing_none_shows_no_block(client, agency):
-    document = DocumentFactory(organization=agency.office, genre=Genre.objects.get(name="函"), published=True)
+    document = DocumentFactory(
+        organization=agency.office, genre=Genre.objects.get(name="函"), published=True
+    )
     assert "相关解读" not in client.get(document.get_absolute_url()).content.decode()
 
 
 def test_a_draft_interpretation_is_not_shown(client, agency, public_pair):
     document, _ = public_pair
-    draft = InterpretationFactory(organization=agency.office, title="草稿解读", documents=[document])
+    draft = InterpretationFactory(
+        organization=agency.office, title="草稿解读", documents=[document]
+    )
     assert "草稿解读" not in client.get(document.get_absolute_url()).content.decode()
     assert client.get(draft.get_absolute_url()).status_code == 404
     assert "草稿解读" not in client.get(LIST).content.decode()
@@ -126,11 +134,15 @@ def test_list_filters_by_kind_organization_and_year(client, agency, public_pair)
 @given(kind=st.text(max_size=30), organization=st.text(max_size=30), year=st.text(max_size=30),
        page=st.text(max_size=10))  # fmt: skip
 def test_bad_filter_values_never_fail(client, agency, kind, organization, year, page):
-    response = client.get(LIST, {"kind": kind, "organization": organization, "year": year, "page": page})
+    response = client.get(
+        LIST, {"kind": kind, "organization": organization, "year": year, "page": page}
+    )
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize("query", ["kind=%00", "year=99999999999999999999", "organization=-1", "year=２０２４"])
+@pytest.mark.parametrize(
+    "query", ["kind=%00", "year=99999999999999999999", "organization=-1", "year=２０２４"]
+)
 def test_bad_filter_cases(client, agency, query):
     assert client.get(f"{LIST}?{query}").status_code == 200
 
@@ -161,7 +173,9 @@ def test_detail_runs_a_constant_number_of_queries(client, agency):
     documents = [DocumentFactory(organization=agency.office, published=True) for _ in range(4)]
     one = InterpretationFactory(organization=agency.office, documents=documents[:1], published=True)
     four = InterpretationFactory(organization=agency.office, documents=documents, published=True)
-    assert query_count(client, one.get_absolute_url()) == query_count(client, four.get_absolute_url())
+    assert query_count(client, one.get_absolute_url()) == query_count(
+        client, four.get_absolute_url()
+    )
 
 
 def test_feeds(client, public_pair):
@@ -182,7 +196,10 @@ def test_interpretations_are_their_own_search_kind(client, public_pair):
 
 def test_the_sitemap_lists_interpretations(client, public_pair):
     _, interpretation = public_pair
-    assert interpretation.get_absolute_url() in client.get("/sitemap-interpretations.xml").content.decode()
+    assert (
+        interpretation.get_absolute_url()
+        in client.get("/sitemap-interpretations.xml").content.decode()
+    )
 
 
 def test_home_and_catalogue_lead_to_interpretations(client, public_pair):
@@ -190,7 +207,9 @@ def test_home_and_catalogue_lead_to_interpretations(client, public_pair):
     assert 'href="/interpretations/"' in client.get("/disclosure/").content.decode()
 
 
-def test_an_expired_normative_document_shows_a_notice_on_the_interpretation(client, agency, public_pair):
+def test_an_expired_normative_document_shows_a_notice_on_the_interpretation(
+    client, agency, public_pair
+):
     """A normative document's validity comes from its lifecycle (computed, no cron)."""
     document, interpretation = public_pair
     type(document).objects.filter(pk=document.pk).update(

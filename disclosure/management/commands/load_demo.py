@@ -142,6 +142,8 @@ class Command(BaseCommand):
                                   genre=notice, written_on=date.today(),
                                   body=plain_text_to_html(title)),
                 by=clerk,
+                # The approved example would wait for an interpretation (同步审核).
+                needs_interpretation="approve" not in path,
             )  # fmt: skip
             for step in path:
                 actor = clerk if step == "submit" else reviewer
