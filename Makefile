@@ -43,10 +43,12 @@ stop-db: install
 
 migrate: db
 	$(PY) manage.py migrate --no-input
+	$(PY) manage.py createcachetable
 
 demo: migrate
 	$(PY) manage.py load_demo
 	$(PY) manage.py load_interpretation_demo
+	$(PY) manage.py load_mailbox_demo
 
 STATIC_SOURCES := $(shell find static -type f 2>/dev/null)
 var/static/staticfiles.json: $(STATIC_SOURCES) $(VENV)/.installed .env

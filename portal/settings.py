@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "portal",
     "disclosure",
     "interpretation",
+    "mailbox",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -219,6 +220,15 @@ CACHES = {
     )
 }
 
+# Rate limits of the mailbox's forms are shared by every app server: a table in the
+# database by default (`manage.py createcachetable`), the shared Redis when there is one.
+CACHES["ratelimit"] = (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("CACHE_REDIS_URL")}
+    if env("CACHE_REDIS_URL")
+    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "portal_ratelimit"}
+)
+RATELIMIT_CACHE = "ratelimit"
+
 PAGE_CACHE = env_bool("PAGE_CACHE", True)
 PAGE_CACHE_VERSION_SECONDS = float(env("PAGE_CACHE_VERSION_SECONDS", "1"))
 # The publication counter moves when the publishing transaction commits (off in the
@@ -272,6 +282,38 @@ NEEDS_INTERPRETATION_GENRES = env_list(
 # days after it (local practice; statutory.md §6), and their audio and video uploads.
 INTERPRETATION_LATE_WORKING_DAYS = env_int("INTERPRETATION_LATE_WORKING_DAYS", 3)
 INTERPRETATION_MEDIA_MAX_BYTES = env_int("INTERPRETATION_MEDIA_MAX_BYTES", 300 * 1024 * 1024)
+
+# 市长信箱/局长信箱 (mailbox/; statutory.md §5). Limits of the letter form, attachments,
+# rate limits (per IP per hour, per telephone number per day, failed tracking attempts per
+# IP per hour) and when a letter counts as 临期 (working days left).
+MAILBOX_SUBJECT_MIN_CHARS = env_int("MAILBOX_SUBJECT_MIN_CHARS", 4)
+MAILBOX_SUBJECT_MAX_CHARS = env_int("MAILBOX_SUBJECT_MAX_CHARS", 50)
+MAILBOX_BODY_MIN_CHARS = env_int("MAILBOX_BODY_MIN_CHARS", 10)
+MAILBOX_BODY_MAX_CHARS = env_int("MAILBOX_BODY_MAX_CHARS", 3000)
+MAILBOX_ATTACHMENT_MAX_BYTES = env_int("MAILBOX_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
+MAILBOX_ATTACHMENT_MAX_FILES = env_int("MAILBOX_ATTACHMENT_MAX_FILES", 3)
+MAILBOX_SUBMIT_PER_IP_HOUR = env_int("MAILBOX_SUBMIT_PER_IP_HOUR", 10)
+MAILBOX_SUBMIT_PER_PHONE_DAY = env_int("MAILBOX_SUBMIT_PER_PHONE_DAY", 5)
+MAILBOX_TRACK_FAILURES_PER_IP_HOUR = env_int("MAILBOX_TRACK_FAILURES_PER_IP_HOUR", 10)
+MAILBOX_DUE_SOON_WORKING_DAYS = env_int("MAILBOX_DUE_SOON_WORKING_DAYS", 2)
+MAILBOX_PAGE_SIZE = env_int("MAILBOX_PAGE_SIZE", 20)
+# For automated acceptance tests only; `check --deploy` refuses both (mailbox/checks.py).
+CAPTCHA_TEST_MODE = env_bool("CAPTCHA_TEST_MODE", False)
+RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
+
+# Mail to citizens: SMTP when EMAIL_HOST is set, otherwise printed to the console (demo).
+EMAIL_HOST = env("EMAIL_HOST")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "noreply@localhost")
+SITE_URL = env("SITE_URL").rstrip("/")  # links in mail, e.g. https://portal.example.gov.cn
 
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"

@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+
+
+class MailboxConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "mailbox"
+    verbose_name = "领导信箱"
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from mailbox import (
+            checks,  # noqa: F401  (registers the production check)
+            receivers,
+        )
+        from mailbox.search_index import REPLIES
+        from portal import search
+        from portal.models import CalendarDay
+
+        search.register(REPLIES)
+        post_save.connect(receivers.calendar_changed, sender=CalendarDay)
+        post_delete.connect(receivers.calendar_changed, sender=CalendarDay)
