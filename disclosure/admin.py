@@ -35,6 +35,7 @@ from disclosure.services import (
     document_create,
     document_save,
 )
+from portal.admin_inlines import LabelledTabularInline
 from portal.editor import RichTextAdminMixin
 from portal.import_errors import clerk_message
 from portal.import_formats import LimitedCSV, LimitedImportForm, LimitedXLSX
@@ -81,7 +82,7 @@ class AttachmentFormSet(BaseInlineFormSet):
         attachments_validate(document=self.instance, changed=changed)
 
 
-class AttachmentInline(admin.TabularInline):
+class AttachmentInline(LabelledTabularInline):
     model = Attachment
     formset = AttachmentFormSet
     extra = 1

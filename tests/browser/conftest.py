@@ -78,3 +78,17 @@ def accessibility_violations(page) -> list[str]:
         + "; ".join(str(node["target"][0]) for node in violation["nodes"][:3])
         for violation in results.response["violations"]
     ]
+
+
+def log_in(browser, base, username, *, password="zwgk-Demo-2026", viewport=None):
+    """A fresh browser context logged in to the admin as ``username``."""
+    context = browser.new_context(
+        locale="zh-CN", viewport=viewport or {"width": 1280, "height": 900}
+    )
+    page = context.new_page()
+    page.goto(f"{base}/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{base}/admin/")
+    return page

@@ -6,25 +6,14 @@ import pytest
 
 from disclosure.models import Genre, TopicCategory
 from portal.models import Organization
+from tests.browser.conftest import log_in
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-PASSWORD = "zwgk-Demo-2026"
 TITLE = "关于开展2026年冬季困难群众走访慰问的通知"
 CHANGE_PAGE = re.compile(r"/admin/disclosure/document/\d+/change/")
-
-
-def log_in(browser, base, username):
-    context = browser.new_context(locale="zh-CN")
-    page = context.new_page()
-    page.goto(f"{base}/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(f"{base}/admin/")
-    return page
 
 
 def open_document(page, base):

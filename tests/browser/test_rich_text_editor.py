@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from disclosure.models import Document, Genre, TopicCategory
 from tests.browser.conftest import WCAG_21_AA
+from tests.browser.conftest import log_in as shared_log_in
 from tests.disclosure.factories import DocumentFactory
 from tests.portal.test_editor import png
 
@@ -20,16 +21,7 @@ TITLE = "关于做好冬季救助工作的通知"
 
 
 def log_in(browser, base, username, viewport=None):
-    context = browser.new_context(
-        locale="zh-CN", viewport=viewport or {"width": 1280, "height": 900}
-    )
-    page = context.new_page()
-    page.goto(f"{base}/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "secret-password")
-    page.click("input[type=submit]")
-    page.wait_for_url(f"{base}/admin/")
-    return page
+    return shared_log_in(browser, base, username, password="secret-password", viewport=viewport)
 
 
 def open_editor(page, url):
