@@ -15,19 +15,20 @@ RUNNING_STATUSES = ("accepted", "assigned", "replied", "reopened")
 
 
 def handling_filter(user) -> Q | None:
-    """The letters ``user`` handles: those of mailboxes they administer, those their
-    organization's subtree receives (the mailbox's office) or was assigned. None: all."""
+    """The letters ``user`` handles, and so may see with the writer's details: those of
+    mailboxes they administer and, for holders of a handling or reviewing permission,
+    those their organization's subtree receives (the mailbox's office) or was assigned.
+    A supervisor's oversight is not handling. None: all (superusers)."""
     if user.is_superuser:
         return None
     from django.apps import apps
 
     administered = apps.get_model("mailbox", "Mailbox").objects.filter(administrators=user)
-    scope = acting_scope(user) or set()
-    return (
-        Q(mailbox_id__in=administered.values("pk"))
-        | Q(mailbox__organization_id__in=scope)
-        | Q(department_id__in=scope)
-    )
+    condition = Q(mailbox_id__in=administered.values("pk"))
+    if user.has_perm("mailbox.handle_letter") or user.has_perm("mailbox.review_letter"):
+        scope = acting_scope(user) or set()
+        condition |= Q(mailbox__organization_id__in=scope) | Q(department_id__in=scope)
+    return condition
 
 
 class LetterQuerySet(models.QuerySet):

@@ -54,7 +54,7 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     # Mobile: 1[3-9]x xxxx xxxx, with +86 and blanks or hyphens between the groups.
     (PHONE, re.compile(rf"(?<![{_DIGITS}])(?:\+?86[\s\-]?)?1[3-9][0-9](?:[\s\-]?[0-9]{{4}}){{2}}(?![{_DIGITS}])")),
     # Landline with an area code: 023-6789 1234, (023)67891234, 02367891234.
-    (PHONE, re.compile(rf"(?<![{_DIGITS}])(?:[(（]0[0-9]{{2,3}}[)）]|0[0-9]{{2,3}})[\s\-]?[2-9][0-9]{{2,3}}[\s\-]?[0-9]{{4}}(?:[\s\-]?(?:转|-)[0-9]{{1,5}})?(?![{_DIGITS}])")),
+    (PHONE, re.compile(rf"(?<![{_DIGITS}])(?:[(（]0[0-9]{{2,3}}[)）]|0[0-9]{{2,3}})[\s\-]?[0-9]{{3,4}}[\s\-]?[0-9]{{4}}(?:[\s\-]?(?:转|-)[0-9]{{1,5}})?(?![{_DIGITS}])")),
     # A bare local number of 7 or 8 digits: masked too (an amount that long is rare in a
     # letter, a telephone number common).
     (PHONE, re.compile(rf"(?<![{_DIGITS}\-.])[2-9][0-9]{{2,3}}[\s\-]?[0-9]{{4}}(?![{_DIGITS}])")),

@@ -32,7 +32,9 @@ def mailbox(agency):
 
 @pytest.fixture
 def department(agency):
-    return OrganizationFactory(name="社会救助处", parent=agency.bureau, credit_code="")
+    return OrganizationFactory(
+        name="社会救助处", short_name="", parent=agency.bureau, credit_code=""
+    )
 
 
 @pytest.fixture

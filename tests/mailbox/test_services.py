@@ -16,7 +16,9 @@ A = LetterEvent.Action
 
 
 def actions(letter):
-    return list(letter.events.order_by("at", "pk").values_list("action", "from_status", "to_status"))
+    return list(
+        letter.events.order_by("at", "pk").values_list("action", "from_status", "to_status")
+    )
 
 
 @pytest.mark.django_db
@@ -184,7 +186,11 @@ def test_an_extension_is_an_event_with_reason_and_new_due_date(mailbox, agency):
                                     reason="需实地核查", now=at(2025, 9, 29, 9))  # fmt: skip
     assert letter.due_on == date(2025, 10, 20)
     event = letter.events.get(action=A.EXTENDED)
-    assert (event.note, event.new_due_on, event.by) == ("需实地核查", date(2025, 10, 20), agency.clerk)
+    assert (event.note, event.new_due_on, event.by) == (
+        "需实地核查",
+        date(2025, 10, 20),
+        agency.clerk,
+    )
 
 
 @pytest.mark.django_db
@@ -204,13 +210,17 @@ def test_pausing_and_resuming_moves_the_due_date(mailbox, agency):
 
 
 @pytest.mark.django_db
-def test_a_calendar_change_moves_running_due_dates(mailbox, agency, django_capture_on_commit_callbacks):
+def test_a_calendar_change_moves_running_due_dates(
+    mailbox, agency, django_capture_on_commit_callbacks
+):
     from portal.models import CalendarDay
 
     letter = submit(mailbox, now=at(2025, 9, 26, 9))
     letter = services.letter_accept(letter=letter, by=agency.clerk, now=at(2025, 9, 26, 10))
     with django_capture_on_commit_callbacks(execute=True):
-        CalendarDay.objects.create(day=date(2025, 9, 29), kind=CalendarDay.Kind.HOLIDAY, name="测试")
+        CalendarDay.objects.create(
+            day=date(2025, 9, 29), kind=CalendarDay.Kind.HOLIDAY, name="测试"
+        )
     letter.refresh_from_db()
     assert letter.due_on == date(2025, 10, 9)
     assert letter.events.filter(action=A.RECALCULATED).exists()
@@ -276,7 +286,10 @@ def test_wrong_code_and_wrong_password_find_nothing(mailbox):
     from mailbox.credentials import password_for
 
     letter = submit(mailbox, submission_token="tok")
-    assert services.letter_find(tracking_code=letter.tracking_code, password=password_for("tok")) == letter
+    assert (
+        services.letter_find(tracking_code=letter.tracking_code, password=password_for("tok"))
+        == letter
+    )
     assert services.letter_find(tracking_code=letter.tracking_code.lower(),
                                 password=password_for("tok").lower()) == letter  # fmt: skip
     assert services.letter_find(tracking_code=letter.tracking_code, password="WRONG") is None
