@@ -25,6 +25,7 @@ def document_entries(documents: list[Document]):
     """Index entries of live documents: title and 文号 first, then 索引号, summary,
     keywords, body and the text of live attachments (条例 Art 24: searchable)."""
     attachments = _attachment_texts([d.pk for d in documents])
+    url = search.url_pattern("disclosure:document-detail")
     return [
         search.entry(
             "document",
@@ -46,6 +47,7 @@ def document_entries(documents: list[Document]):
             # A normative document is never blank; whether it has lapsed is decided by
             # date when read (``disclosure.catalogue.ValidityFacet``).
             validity=document.validity or (VALID if document.is_normative else ""),
+            url=url(document.pk),
         )
         for document in documents
     ]

@@ -18,6 +18,7 @@ def _media_texts(interpretation_ids) -> dict[int, str]:
 
 def interpretation_entries(interpretations: list[Interpretation]):
     media = _media_texts([i.pk for i in interpretations])
+    url = search.url_pattern("interpretation:detail")
     return [
         search.entry(
             "interpretation",
@@ -32,6 +33,7 @@ def interpretation_entries(interpretations: list[Interpretation]):
                 ]
             ),
             organization_id=interpretation.organization_id,
+            url=url(interpretation.pk),
         )
         for interpretation in interpretations
     ]

@@ -12,6 +12,7 @@ from portal.search.registry import (
     register,
     register_facet,
     unindex_item,
+    url_pattern,
 )
 
 __all__ = [
@@ -23,4 +24,5 @@ __all__ = [
     "register",
     "register_facet",
     "unindex_item",
+    "url_pattern",
 ]

@@ -24,12 +24,14 @@ from functools import lru_cache
 
 MAX_QUERY_CHARS = 100
 MAX_QUERY_TOKENS = 32
-MAX_POSITION = 16383  # PostgreSQL's limit for tsvector positions
 
 # Chinese (with the CJK extensions and compatibility ideographs) versus Latin words.
 _CJK = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 MAX_WORD = 64  # longer Latin/digit runs are noise (hashes, URLs) and PostgreSQL rejects huge ones
 MAX_LEXEMES = 50_000  # a tsvector holds at most 1 MB
+# Titles are short (300 characters); this keeps positions far below PostgreSQL's limits
+# (position 16383, 256 positions per lexeme) whatever a title holds.
+MAX_TITLE_TOKENS = 256
 _RUNS = re.compile(rf"[{_CJK}]+|[a-z0-9]+")
 
 
@@ -84,15 +86,11 @@ def _quote(lexeme: str) -> str:
 def title_lexemes(title: str) -> tuple[str, set[str]]:
     """A title's part of a ``tsvector`` literal (tokens with positions and weight A), and
     its tokens, which the rest of the text need not repeat."""
-    positions: dict[str, list[int]] = {}
-    for position, token in enumerate(tokens(normalise(title)), start=1):
-        positions.setdefault(token, []).append(min(position, MAX_POSITION))
-    # Tokens are CJK bigrams or [a-z0-9]+ words: nothing to escape; PostgreSQL sorts
-    # and deduplicates the lexemes itself.
-    literal = " ".join(
-        f"'{token}':" + ",".join(f"{p}A" for p in spots[:64]) for token, spots in positions.items()
-    )
-    return literal, set(positions)
+    found = tokens(normalise(title))[:MAX_TITLE_TOKENS]
+    # One entry per occurrence: PostgreSQL sorts the lexemes and merges each one's
+    # positions itself. Tokens are CJK bigrams or [a-z0-9]+ words: nothing to escape.
+    literal = " ".join([f"'{token}':{position}A" for position, token in enumerate(found, 1)])
+    return literal, set(found)
 
 
 def tsvector_literal(*, title: str, rest: str) -> str:

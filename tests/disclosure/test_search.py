@@ -338,3 +338,10 @@ def test_odd_paging_sorting_and_filter_values_never_raise(params):
     DocumentFactory(title="低保通知", published=True)
     response = search(q="低保", **params)
     assert response.status_code == 200 and titles(response) == ["低保通知"]
+
+
+def test_index_entries_link_to_the_public_page():
+    from portal.models import SearchEntry
+
+    document = DocumentFactory(published=True)
+    assert SearchEntry.objects.get(object_id=document.pk).url == document.get_absolute_url()

@@ -69,3 +69,8 @@ def test_index_numbers_are_recognised():
     assert looks_like_index_number("115000000092759914/2019-01946")
     assert looks_like_index_number("01527918X-2020-153077")
     assert not looks_like_index_number("低保")
+
+
+def test_a_repeated_title_token_keeps_every_position():
+    literal = tsvector_literal(title="低保低保", rest="")
+    assert literal.split() == ["'低保':1A", "'保低':2A", "'低保':3A", "'保':4A"]
