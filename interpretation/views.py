@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_safe
 from interpretation.models import Interpretation, Media
 from portal.errors import error_response
 from portal.publication import cached_page
+from portal.ranged import ranged_file_response
 
 FILTER_PARAMS = ("kind", "organization", "year")
 
@@ -171,7 +172,9 @@ def media_file(request, pk):
         handle = media.file.open("rb")
     except FileNotFoundError as missing:
         raise Http404("文件不存在") from missing
-    return FileResponse(handle, content_type=media.content_type or "application/octet-stream")
+    return ranged_file_response(
+        request, handle, content_type=media.content_type or "application/octet-stream"
+    )
 
 
 @require_safe

@@ -213,6 +213,8 @@ def test_a_video_with_captions_plays_on_the_public_page_once_published(client, a
     assert captions["Content-Type"] == "text/vtt; charset=utf-8"
     assert "今天解读低保新政" in captions.content.decode()
     assert client.get(media.get_absolute_url())["Content-Type"] == "video/mp4"
+    seek = client.get(media.get_absolute_url(), HTTP_RANGE="bytes=4-11")  # a player seeking
+    assert seek.status_code == 206 and b"".join(seek.streaming_content) == b"ftypmp42"
 
 
 def test_captions_must_be_webvtt(agency):
