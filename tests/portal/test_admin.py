@@ -3,9 +3,11 @@ from django.contrib import admin
 from django.urls import reverse
 
 from disclosure.models import Document, IndexNumberSequence
+from mailbox.models import Letter, Reply
 from portal.models import Organization
 from tests.disclosure.factories import DisclosureGuideFactory, DocumentFactory
 from tests.interpretation.factories import InterpretationFactory
+from tests.mailbox.factories import letter_with_public_reply
 from tests.portal.factories import UserFactory
 from tests.publishing.models import Notice
 
@@ -28,8 +30,9 @@ def test_every_changelist_search_and_add_page_opens(superuser_client, model):
     assert superuser_client.get(admin_url(model, "changelist")).status_code == 200
     assert superuser_client.get(admin_url(model, "changelist"), {"q": "民政"}).status_code == 200
     add = superuser_client.get(admin_url(model, "add"))
-    # Sequences are only ever advanced by allocation, never entered by hand.
-    assert add.status_code == (403 if model is IndexNumberSequence else 200)
+    # Sequences are only ever advanced by allocation, never entered by hand; letters come
+    # from citizens only and public replies from closed letters.
+    assert add.status_code == (403 if model in (IndexNumberSequence, Letter, Reply) else 200)
 
 
 @pytest.mark.parametrize("model", list(admin.site._registry), ids=lambda m: m.__name__)
@@ -38,6 +41,7 @@ def test_every_change_page_opens(superuser_client, model):
     DisclosureGuideFactory()
     Notice.objects.create(title="测试通告", owner_organization=document.organization)
     InterpretationFactory(organization=document.organization, documents=[document])
+    letter_with_public_reply(document.organization)
     instance = model._default_manager.first()
     if instance is None:
         pytest.fail(f"no {model.__name__} to open: the migration or the factory should create one")

@@ -26,8 +26,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--documents", type=int, default=100_000)
         parser.add_argument("--import-rows", type=int, default=10_000)
+        parser.add_argument("--letters", type=int, default=100_000)
 
-    def handle(self, *args, documents: int, import_rows: int, **options):
+    def handle(self, *args, documents: int, import_rows: int, letters: int, **options):
         old_name = connection.settings_dict["NAME"]
         bench_name = f"{old_name}_bench"
         connection.settings_dict["TEST"] = {
@@ -38,6 +39,7 @@ class Command(BaseCommand):
         try:
             from bench.catalogue_speed import measure_catalogue
             from bench.import_speed import measure_import
+            from bench.mailbox_speed import measure_mailbox
             from bench.search_speed import measure_search, query_mix
             from bench.throughput import measure_throughput
             from bench.title_recall import REAL_TITLES, measure_title_recall
@@ -48,6 +50,7 @@ class Command(BaseCommand):
             rows += measure_search(documents + import_rows + len(REAL_TITLES))
             rows += measure_catalogue()
             rows += measure_throughput(query_mix())
+            rows += measure_mailbox(letters)
         finally:
             connection.creation.destroy_test_db(old_name, verbosity=0)
         table = self._table(rows)
