@@ -7,9 +7,11 @@ from datetime import timedelta
 import tablib
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.template.defaultfilters import linebreaksbr
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -110,7 +112,21 @@ class LetterEventInline(admin.TabularInline):
         return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("by", "department")
+        return super().get_queryset(request).select_related("by", "department", "letter")
+
+    def get_fields(self, request, obj=None):
+        # A note may quote the writer (a rating comment, a reason): masked for those
+        # who do not handle the letter, as the letter itself is.
+        if obj is not None and not obj.sees_personal:
+            return [name if name != "note" else "masked_note" for name in self.fields]
+        return self.fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
+
+    @admin.display(description="说明/理由")
+    def masked_note(self, event):
+        return redact(event.note, known=event.letter.known_personal_data)
 
 
 @admin.register(Letter)
@@ -124,14 +140,15 @@ class LetterAdmin(admin.ModelAdmin):
     inlines = [LetterEventInline]
     actions = ["export_csv", "export_xlsx"]
     change_form_template = "admin/mailbox/letter/change_form.html"
+    change_list_template = "admin/mailbox/letter/change_list.html"
     fieldsets = [
         ("来信", {"fields": ["tracking_code", "mailbox", "kind", "shown_subject", "shown_body",
                            "attachment_links", "consents_to_publish"]}),
         ("来信人", {"fields": ["writer", "shown_phone", "shown_email"]}),
         ("办理", {"fields": ["status", "received_at", "accepted_on", "shown_due", "department",
-                           "reply_text", "replied_by", "replied_at", "closed_at",
+                           "shown_reply_text", "replied_by", "replied_at", "closed_at",
                            "reply_working_days", "closed_on_time"]}),
-        ("评价", {"fields": ["satisfaction", "satisfaction_comment", "rated_at", "reopen_count"]}),
+        ("评价", {"fields": ["satisfaction", "shown_comment", "rated_at", "reopen_count"]}),
     ]  # fmt: skip
     readonly_fields = [name for _, spec in fieldsets for name in spec["fields"]]
 
@@ -152,12 +169,27 @@ class LetterAdmin(admin.ModelAdmin):
 
     @admin.display(description="标题")
     def shown_subject(self, obj):
-        return obj.subject if obj.sees_personal else redact(obj.subject)
+        return (
+            obj.subject if obj.sees_personal else redact(obj.subject, known=obj.known_personal_data)
+        )
 
     @admin.display(description="内容")
     def shown_body(self, obj):
         body = obj.body if obj.sees_personal else redact(obj.body, known=obj.known_personal_data)
-        return format_html('<div class="mailbox-text">{}</div>', body)
+        return linebreaksbr(body, autoescape=True)
+
+    @admin.display(description="答复内容")
+    def shown_reply_text(self, obj):
+        text = obj.reply_text
+        if not obj.sees_personal:
+            text = redact(text, known=obj.known_personal_data)
+        return linebreaksbr(text, autoescape=True)
+
+    @admin.display(description="评价意见")
+    def shown_comment(self, obj):
+        if obj.sees_personal:
+            return obj.satisfaction_comment
+        return redact(obj.satisfaction_comment, known=obj.known_personal_data)
 
     @admin.display(description="姓名")
     def writer(self, obj):
@@ -253,6 +285,8 @@ class LetterAdmin(admin.ModelAdmin):
                  name="mailbox_letter_step"),
             path("<path:object_id>/attachment/<int:attachment_id>/",
                  self.admin_site.admin_view(self.attachment_view), name="mailbox_letter_attachment"),
+            path("export/<slug:fmt>/", self.admin_site.admin_view(self.export_view),
+                 name="mailbox_letter_export"),
             *super().get_urls(),
         ]  # fmt: skip
 
@@ -356,7 +390,7 @@ class LetterAdmin(admin.ModelAdmin):
             personal = letter.sees_personal
             yield [
                 letter.tracking_code, letter.mailbox.name, letter.get_kind_display(),
-                letter.subject if personal else redact(letter.subject),
+                letter.subject if personal else redact(letter.subject, known=letter.known_personal_data),
                 letter.name if personal else mask_name(letter.name),
                 letter.phone if personal else mask_phone(letter.phone),
                 letter.email if personal else mask_email(letter.email),
@@ -384,6 +418,17 @@ class LetterAdmin(admin.ModelAdmin):
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         response["Content-Disposition"] = f'attachment; filename="letters-{stamp}.{fmt}"'
         return response
+
+    def export_view(self, request, fmt):
+        """The changelist as filtered, searched and ordered (its query string), every
+        page of it; the writer's details masked where the user does not handle the letter."""
+        if fmt not in ("csv", "xlsx") or not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        try:
+            changelist = self.get_changelist_instance(request)
+        except IncorrectLookupParameters:
+            return HttpResponseRedirect(reverse("admin:mailbox_letter_changelist"))
+        return self._export(changelist.get_queryset(request), fmt)
 
     @admin.action(description="导出所选来信（CSV）")
     def export_csv(self, request, queryset):

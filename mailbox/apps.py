@@ -14,9 +14,12 @@ class MailboxConfig(AppConfig):
             receivers,
         )
         from mailbox.search_index import REPLIES
+        from mailbox.sitemaps import ReplySitemap
         from portal import search
         from portal.models import CalendarDay
+        from portal.sitemaps import register_sitemap
 
         search.register(REPLIES)
+        register_sitemap("mailbox-replies", ReplySitemap)
         post_save.connect(receivers.calendar_changed, sender=CalendarDay)
         post_delete.connect(receivers.calendar_changed, sender=CalendarDay)

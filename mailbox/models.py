@@ -178,7 +178,9 @@ class Letter(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.tracking_code} {self.subject}"
+        # Not the subject: it may name the writer, and this string reaches pages and logs
+        # (admin titles, checkbox labels, LogEntry) that do not mask it.
+        return f"来信 {self.tracking_code}"
 
     @property
     def is_open(self) -> bool:

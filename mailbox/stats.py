@@ -169,18 +169,29 @@ CSV_HEADER = ["信箱", "月份", "收信数", "受理数", "办结数", "答复
 
 
 def as_csv(data: Report) -> str:
-    """One row per mailbox and month, with a BOM so that Excel reads it as UTF-8."""
+    """One row per mailbox and month, then the year by type and by department (same
+    columns, the group in the first), then the definitions; with a BOM so that Excel
+    reads it as UTF-8."""
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)
     writer.writerow(CSV_HEADER)
     for mailbox, month, f in data.months:
-        writer.writerow([
-            mailbox.name, f"{data.year}-{month:02d}", f.received, f.accepted, f.closed,
-            percent(f.reply_rate), percent(f.on_time_rate), days(f.average_days), f.rated,
-            percent(f.satisfaction_rate),
-        ])  # fmt: skip
+        writer.writerow([mailbox.name, f"{data.year}-{month:02d}", *_csv_figures(f)])
+    scope = data.mailbox.name if data.mailbox else "全部信箱"
+    for group, rows in (("类型", data.by_kind), ("承办部门", data.by_department)):
+        for name, f in rows:
+            writer.writerow([f"{scope}·{group}：{name}", f"{data.year}全年", *_csv_figures(f)])
+    writer.writerow([])
+    writer.writerow(["指标说明"])
+    for term, meaning in DEFINITIONS:
+        writer.writerow([term, meaning])
     return out.getvalue()
+
+
+def _csv_figures(f: Figures) -> list:
+    return [f.received, f.accepted, f.closed, percent(f.reply_rate), percent(f.on_time_rate),
+            days(f.average_days), f.rated, percent(f.satisfaction_rate)]  # fmt: skip
 
 
 def chart_bars(data: Report, *, width: int = 720, height: int = 220) -> dict:

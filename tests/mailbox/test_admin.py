@@ -53,6 +53,39 @@ def test_handlers_see_personal_data_and_supervisors_see_it_masked(client, letter
 
 
 @pytest.mark.django_db
+def test_the_writers_name_in_a_subject_is_masked_for_supervisors(client, mailbox, agency):
+    letter = submit(mailbox, subject="张三丰咨询低保问题")
+    client.force_login(agency.supervisor)
+    listing = client.get(CHANGELIST).content.decode()
+    assert letter.tracking_code in listing and "【姓名】咨询低保问题" in listing
+    export = client.get(reverse("admin:mailbox_letter_export", args=["csv"]))
+    change = client.get(reverse("admin:mailbox_letter_change", args=[letter.pk]))
+    for text in (listing, export.content.decode("utf-8-sig"), change.content.decode()):
+        assert "张三丰" not in text
+
+
+@pytest.mark.django_db
+def test_the_answer_and_comments_quoting_the_writer_are_masked_for_supervisors(
+    client, mailbox, agency
+):
+    from mailbox import services
+
+    letter = services.letter_accept(letter=submit(mailbox), by=agency.clerk)
+    letter = services.letter_reply(letter=letter, by=agency.clerk,
+                                   text="张三丰您好：\n已按13812345678回电。")  # fmt: skip
+    letter = services.letter_approve_reply(letter=letter, by=agency.reviewer)
+    services.letter_rate(letter=letter, satisfaction="unsatisfied", comment="张三丰：没人回电")
+    change = reverse("admin:mailbox_letter_change", args=[letter.pk])
+    client.force_login(agency.supervisor)
+    page = client.get(change).content.decode()
+    assert "已按【电话】回电" in page and "【姓名】：没人回电" in page
+    assert "张三丰" not in page and "13812345678" not in page
+    client.force_login(agency.clerk)
+    page = client.get(change).content.decode()
+    assert "张三丰您好：<br>已按13812345678回电。" in page and "张三丰：没人回电" in page
+
+
+@pytest.mark.django_db
 def test_a_department_sees_only_letters_assigned_to_it(client, mailbox, agency, department,
                                                        department_clerk):  # fmt: skip
     from mailbox import services
@@ -93,6 +126,61 @@ def test_the_export_masks_personal_data_for_supervisors(client, letter, agency):
 
 
 @pytest.mark.django_db
+def test_the_changelist_links_an_export_of_its_filters(client, letter, agency):
+    client.force_login(agency.supervisor)
+    page = client.get(CHANGELIST + "?status=received").content.decode()
+    export = reverse("admin:mailbox_letter_export", args=["csv"])
+    assert f'href="{export}?status=received"' in page
+
+
+@pytest.mark.django_db
+def test_the_filtered_export_masks_personal_data_for_supervisors(client, mailbox, agency):
+    from mailbox import services
+
+    waiting = submit(mailbox, subject="待受理的来信")
+    accepted = services.letter_accept(letter=submit(mailbox, subject="已受理的来信"),
+                                      by=agency.clerk)  # fmt: skip
+    export = reverse("admin:mailbox_letter_export", args=["csv"]) + "?status=received"
+    client.force_login(agency.supervisor)
+    masked = client.get(export).content.decode("utf-8-sig")
+    assert waiting.tracking_code in masked and accepted.tracking_code not in masked
+    assert "138****5678" in masked and "张*" in masked
+    assert "13812345678" not in masked and "张三丰" not in masked
+    client.force_login(agency.clerk)
+    full = client.get(export).content.decode("utf-8-sig")
+    assert waiting.tracking_code in full and accepted.tracking_code not in full
+    assert "13812345678" in full and "张三丰" in full and "zhangsf@example.com" in full
+    xlsx = client.get(reverse("admin:mailbox_letter_export", args=["xlsx"]) + "?q=待受理")
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+
+
+@pytest.mark.django_db
+def test_the_export_is_refused_without_permission_or_with_an_unknown_format(client, letter,
+                                                                           agency):  # fmt: skip
+    client.force_login(staff("nobody", agency.office))
+    assert client.get(reverse("admin:mailbox_letter_export", args=["csv"])).status_code == 403
+    client.force_login(agency.clerk)
+    assert client.get(reverse("admin:mailbox_letter_export", args=["pdf"])).status_code == 403
+    bad = client.get(reverse("admin:mailbox_letter_export", args=["csv"]) + "?nosuch=1")
+    assert bad.status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_department_exports_only_its_own_letters(client, mailbox, agency, department,
+                                                   department_clerk):  # fmt: skip
+    from mailbox import services
+
+    other = submit(mailbox, subject="另一封来信标题")
+    mine = services.letter_accept(letter=submit(mailbox, subject="转给我的来信"), by=agency.clerk)
+    services.letter_assign(letter=mine, by=agency.clerk, department=department)
+    client.force_login(department_clerk)
+    rows = client.get(reverse("admin:mailbox_letter_export", args=["csv"])).content
+    text = rows.decode("utf-8-sig")
+    assert mine.tracking_code in text and other.tracking_code not in text
+    assert "13812345678" in text
+
+
+@pytest.mark.django_db
 def test_the_reviewer_sees_the_original_beside_the_redacted_text(client, mailbox, agency):
     reply = Reply.objects.get(letter=close(submit(mailbox), agency))
     client.force_login(agency.reviewer)
@@ -121,11 +209,12 @@ def test_the_deadline_command_lists_due_and_stale_letters(mailbox, agency, capsy
 
     due = services.letter_accept(letter=submit(mailbox, subject="即将到期的来信"), by=agency.clerk)
     stale = submit(
-        mailbox, subject="两个多月没有答复", now=timezone.now() - timezone.timedelta(days=70)
+        mailbox, subject="张三丰两个多月没有答复", now=timezone.now() - timezone.timedelta(days=70)
     )
     call_command("mailbox_deadlines", "--within", "5")
     out = capsys.readouterr().out
     assert due.tracking_code in out and stale.tracking_code in out
+    assert "两个多月没有答复" in out
     assert "张三丰" not in out and "13812345678" not in out
 
 

@@ -122,3 +122,21 @@ def test_a_public_reply_shows_dates_department_letter_and_answer(
         "请携带身份证到街道办理",
     ):
         assert text in page
+
+
+@pytest.mark.django_db
+def test_the_sitemap_lists_published_replies_only(client, mailbox, agency):
+    from django.utils import timezone
+
+    live = publish_reply(Reply.objects.get(letter=close(submit(mailbox), agency)), agency)
+    draft = Reply.objects.get(letter=close(submit(mailbox), agency))
+    # A row made live behind the workflow's back for a writer who did not consent.
+    refused = services.reply_prepare(
+        letter=close(submit(mailbox, consents_to_publish=False), agency), by=agency.clerk
+    )
+    Reply.objects.filter(pk=refused.pk).update(is_live=True, published_at=timezone.now())
+    assert "sitemap-mailbox-replies.xml" in client.get("/sitemap.xml").content.decode()
+    sitemap = client.get("/sitemap-mailbox-replies.xml").content.decode()
+    assert live.get_absolute_url() in sitemap
+    assert draft.get_absolute_url() not in sitemap
+    assert refused.get_absolute_url() not in sitemap

@@ -83,3 +83,16 @@ def test_the_page_defines_each_figure_and_offers_csv(client, letters):
 def test_a_bad_year_falls_back_to_this_year(client, mailbox):
     assert client.get(reverse("mailbox:stats") + "?year=abc").status_code == 200
     assert client.get(reverse("mailbox:stats") + "?year=99999999999").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_csv_has_the_year_by_type_and_department_and_the_definitions(client, letters):
+    csv = client.get(reverse("mailbox:stats-csv") + "?year=2025").content.decode("utf-8-sig")
+    lines = csv.splitlines()
+    # 咨询: four received, one rejected, two closed on time (0 and 1 working days), three
+    # rated of which two satisfied; the late one was reopened.
+    assert "全部信箱·类型：咨询,2025全年,4,3,2,66.7%,100.0%,0.5,3,66.7%" in lines
+    assert "全部信箱·类型：投诉,2025全年,1,1,0,0.0%,—,—,0,—" in lines
+    assert "全部信箱·承办部门：社会救助处,2025全年,1,1,1,100.0%,100.0%,0.0,1,100.0%" in lines
+    definitions = lines[lines.index("指标说明") + 1 :]
+    assert [line.split(",", 1)[0] for line in definitions] == [t for t, _ in stats.DEFINITIONS]

@@ -1,6 +1,7 @@
 """For a daily cron: letters due within N working days (overdue ones first) and letters
 unanswered for more than two months (the 3-month single-veto line, statutory.md §4).
-Lists tracking codes, subjects and departments only, never the writer's details."""
+Lists tracking codes, subjects (personal data masked) and departments only, never the
+writer's details: cron mails its output to whoever reads the server's mail."""
 
 from datetime import timedelta
 
@@ -10,6 +11,7 @@ from django.utils import timezone
 from mailbox.clock import load_calendar
 from mailbox.deadlines import days_left
 from mailbox.models import Letter
+from portal.redaction import redact
 
 STALE_DAYS = 61  # "more than two months"
 
@@ -33,7 +35,7 @@ class Command(BaseCommand):
             left = days_left(today=today, due_on=letter.due_on, calendar=calendar)
             state = f"逾期 {-left} 个工作日" if left < 0 else f"剩余 {left} 个工作日"
             self.stdout.write(f"  {letter.tracking_code} {letter.mailbox.name} 期限 {letter.due_on}"
-                              f"（{state}）{_department(letter)} {letter.subject}")  # fmt: skip
+                              f"（{state}）{_department(letter)} {_subject(letter)}")  # fmt: skip
             count += 1
         if not count:
             self.stdout.write("  无")
@@ -47,7 +49,7 @@ class Command(BaseCommand):
         for letter in stale:
             received = timezone.localdate(letter.received_at)
             self.stdout.write(f"  {letter.tracking_code} {letter.mailbox.name} 收信 {received}"
-                              f"（{(today - received).days} 天）{_department(letter)} {letter.subject}")  # fmt: skip
+                              f"（{(today - received).days} 天）{_department(letter)} {_subject(letter)}")  # fmt: skip
             found += 1
         if not found:
             self.stdout.write("  无")
@@ -55,3 +57,7 @@ class Command(BaseCommand):
 
 def _department(letter) -> str:
     return f"承办：{letter.department.display_name}" if letter.department else "未转办"
+
+
+def _subject(letter) -> str:
+    return redact(letter.subject, known=letter.known_personal_data)
