@@ -100,6 +100,20 @@ def test_a_department_sees_only_letters_assigned_to_it(client, mailbox, agency, 
 
 
 @pytest.mark.django_db
+def test_a_mailbox_administrator_sees_all_its_letters_with_the_details(
+    client, mailbox, agency, department_clerk
+):
+    letter = submit(mailbox)
+    client.force_login(department_clerk)
+    assert letter.tracking_code not in client.get(CHANGELIST).content.decode()
+    mailbox.administrators.add(department_clerk)
+    listing = client.get(CHANGELIST).content.decode()
+    assert letter.tracking_code in listing and "张三丰" in listing
+    change = client.get(reverse("admin:mailbox_letter_change", args=[letter.pk]))
+    assert "13812345678" in change.content.decode()
+
+
+@pytest.mark.django_db
 def test_steps_are_buttons_calling_the_services(client, letter, agency):
     client.force_login(agency.clerk)
     step = reverse("admin:mailbox_letter_step", args=[letter.pk, "accept"])
@@ -247,3 +261,30 @@ def test_the_demo_loads_twice_with_letters_in_many_states(capsys):
     } <= statuses
     assert Reply.objects.filter(is_live=True).count() >= 3
     assert Letter.objects.count() == 10
+
+
+@pytest.mark.django_db
+def test_the_changelist_shows_overdue_and_due_soon_badges(client, mailbox, agency, settings):
+    from django.utils import timezone
+
+    from mailbox import services
+
+    settings.MAILBOX_DUE_SOON_WORKING_DAYS = 3
+    month_ago = timezone.now() - timezone.timedelta(days=30)
+    late = submit(mailbox, subject="早已到期的来信", now=month_ago)
+    services.letter_accept(letter=late, by=agency.clerk, now=month_ago)
+    fresh = services.letter_accept(letter=submit(mailbox, subject="刚受理的来信"), by=agency.clerk)
+    waiting = submit(mailbox, subject="尚未受理的来信")
+    client.force_login(agency.clerk)
+    table = client.get(CHANGELIST).content.decode().split("<tr")
+    rows = {
+        letter.tracking_code: row
+        for letter in (late, fresh, waiting)
+        for row in table
+        if letter.tracking_code in row
+    }
+    assert ">逾期</span>" in rows[late.tracking_code]
+    assert ">临期</span>" in rows[fresh.tracking_code]
+    assert "mailbox-badge" not in rows[waiting.tracking_code]
+    overdue = client.get(CHANGELIST + "?deadline=overdue").content.decode()
+    assert late.tracking_code in overdue and fresh.tracking_code not in overdue

@@ -12,6 +12,7 @@ from tests.mailbox.conftest import close, submit
 
 WRITE = reverse("mailbox:letter-create", kwargs={"slug": "director"})
 TRACK = reverse("mailbox:letter-track")
+PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
 
 
 @pytest.fixture(autouse=True)
@@ -122,13 +123,34 @@ def test_an_attachment_that_is_not_what_it_says_is_refused(client, mailbox):
 def test_a_png_attachment_is_kept(client, mailbox):
     import base64
 
-    png = base64.b64decode(
-        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
-    )
+    png = base64.b64decode(PNG)
     upload = SimpleUploadedFile("照片.png", png, content_type="image/png")
     response = client.post(WRITE, {**form_data(client), "attachments": [upload]})
     assert response.status_code == 200
     assert Letter.objects.get().attachments.get().content_type == "image/png"
+
+
+PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+
+
+@pytest.mark.django_db
+def test_attachments_over_the_size_or_number_limit_are_refused_with_the_text_kept(
+    client, mailbox, settings
+):
+    import base64
+
+    png = base64.b64decode(PNG)
+    settings.MAILBOX_ATTACHMENT_MAX_BYTES = len(png) - 1
+    big = SimpleUploadedFile("照片.png", png, content_type="image/png")
+    response = client.post(WRITE, {**form_data(client), "attachments": [big]})
+    assert response.status_code == 400 and "照片.png" in response.content.decode()
+    assert "低保申请材料咨询" in response.content.decode()  # the subject is kept
+    settings.MAILBOX_ATTACHMENT_MAX_BYTES = 1024 * 1024
+    settings.MAILBOX_ATTACHMENT_MAX_FILES = 1
+    two = [SimpleUploadedFile(f"{n}.png", png, content_type="image/png") for n in "ab"]
+    response = client.post(WRITE, {**form_data(client), "attachments": two})
+    assert response.status_code == 400 and "附件最多 1 个" in response.content.decode()
+    assert not Letter.objects.exists()
 
 
 @pytest.mark.django_db
