@@ -75,6 +75,12 @@ class InterpretationAdmin(RichTextAdminMixin, WorkflowAdminMixin, admin.ModelAdm
         verdict = f"逾期 {found.days_late} 天" if found.is_late else "按时"
         return f"{verdict}（文件发布于 {found.document_published_on}，应不晚于 {found.due_on}）"
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        # A live interpretation's links are public: they change only after a withdrawal
+        # (``interpretation.services.documents_link``).
+        return fields + ["documents"] if obj is not None and obj.is_live else fields
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "organization":
             kwargs["queryset"] = agency_organizations(request.user)

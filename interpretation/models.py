@@ -4,27 +4,21 @@ linked both ways to the policy documents they interpret (双向关联)."""
 import posixpath
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
 from disclosure.models import Document
+from interpretation.querysets import InterpretationQuerySet
 from portal.fields import BlockField, LineField
 from portal.followers import publish_followers
-from portal.models import Organization, Publishable, PublishableQuerySet, TimeStampedModel
+from portal.models import Organization, Publishable, TimeStampedModel
 from portal.plaintext import clean_block, strip_to_line
 from portal.richtext import to_html
 from portal.uploads import DOCUMENT_KINDS, MEDIA_KINDS, inspect_upload
 
 IMAGE_KINDS = {key: DOCUMENT_KINDS[key] for key in ("jpg", "png")}
-
-
-class InterpretationQuerySet(PublishableQuerySet):
-    def for_listing(self):
-        return self.select_related("organization").only(
-            "pk", "title", "kind", "summary", "published_at", "organization__name",
-            "organization__short_name",
-        )  # fmt: skip
 
 
 class Interpretation(Publishable, TimeStampedModel):
@@ -166,8 +160,6 @@ class Media(models.Model):
             raise ValidationError(errors)
 
     def _inspect(self, upload):
-        from django.conf import settings
-
         try:
             kind = inspect_upload(upload, kinds={**IMAGE_KINDS, **MEDIA_KINDS},
                                   max_bytes=settings.INTERPRETATION_MEDIA_MAX_BYTES)  # fmt: skip

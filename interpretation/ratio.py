@@ -31,8 +31,8 @@ def year_bounds(year: int) -> tuple[datetime, datetime]:
 
 
 def ratio_report(*, year: int, organization_ids=None, now=None) -> RatioReport:
-    """Documents published in ``year`` (by their issuing organization, one of
-    ``organization_ids`` when given) and interpretations published in it."""
+    """Documents published in ``year`` (issued by one of ``organization_ids`` when given)
+    and the interpretations of such documents published in it."""
     now = now or timezone.now()
     start, end = year_bounds(year)
     documents = Document.objects.published(now).filter(
@@ -40,8 +40,11 @@ def ratio_report(*, year: int, organization_ids=None, now=None) -> RatioReport:
     )
     interpretations = Interpretation.objects.published(now)
     if organization_ids is not None:
+        # By the documents' issuing organization: whoever signed the interpretation.
         documents = documents.filter(organization_id__in=organization_ids)
-        interpretations = interpretations.filter(organization_id__in=organization_ids)
+        interpretations = interpretations.filter(
+            documents__organization_id__in=organization_ids
+        ).distinct()
     interpreted = documents.filter(interpretations__in=interpretations).values("pk").distinct()
     missing = list(
         documents.exclude(pk__in=interpreted)

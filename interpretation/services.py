@@ -3,7 +3,7 @@ policy documents, and its images and media. Review steps are ``portal.workflow``
 
 from collections.abc import Iterable
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from disclosure.models import Document
@@ -36,8 +36,19 @@ def interpretation_save(
     return saved
 
 
+LINKS_OF_LIVE = "已公开的解读不能直接改变所解读的文件：请先撤回，修改后重新审核、发布。"
+
+
 def documents_link(*, interpretation: Interpretation, documents: Iterable[Document], by) -> None:
+    """Link the documents an interpretation interprets. The links of a live one are part
+    of what the public reads (相关解读 on each document's page) and change only through a
+    new review: here they cannot change at all while it is live."""
     documents = list(documents)
+    if interpretation.is_live:
+        current = set(interpretation.documents.values_list("pk", flat=True))
+        if current != {d.pk for d in documents}:
+            raise ValidationError(LINKS_OF_LIVE, code="links_of_live")
+        return
     allowed = set(
         linkable_documents(by).filter(pk__in=[d.pk for d in documents]).values_list("pk", flat=True)
     )

@@ -1,6 +1,6 @@
 """Was an interpretation published in time? At the latest
-``INTERPRETATION_LATE_WORKING_DAYS`` working days after the first public document it
-interprets (local practice, 3 by default; statutory.md §6), counted on the portal's
+``INTERPRETATION_LATE_WORKING_DAYS`` working days after the public document it came out
+for (local practice, 3 by default; statutory.md §6), counted on the portal's
 working-day calendar (holidays and 调休 working weekends)."""
 
 from dataclasses import dataclass
@@ -30,29 +30,37 @@ class Timeliness:
 
 
 def timeliness(interpretations) -> dict[int, Timeliness]:
-    """For each published interpretation that interprets a published document: its due
-    date and whether it was late. Two queries for any number of interpretations."""
+    """For each published interpretation of a public document: its due date and whether
+    it was late. It is measured from the document it came out for: the newest public one
+    it interprets published by its own publication (an interpretation of a 2019 document
+    and of the 2024 one amending it, published with the latter, is in time), else the
+    first. Two queries for any number of interpretations."""
     published = {i.pk: i for i in interpretations if i.published_at}
     if not published:
         return {}
+    now = timezone.now()
     links = Interpretation.documents.through.objects.filter(
-        interpretation_id__in=list(published), document__published_at__isnull=False
+        interpretation_id__in=list(published),
+        document__is_live=True,
+        document__published_at__lte=now,
     ).values_list("interpretation_id", "document__published_at")
-    first_document: dict[int, date] = {}
+    dates: dict[int, list[date]] = {}
     for interpretation_id, document_published_at in links:
-        day = timezone.localdate(document_published_at)
-        first_document[interpretation_id] = min(first_document.get(interpretation_id, day), day)
-    if not first_document:
+        dates.setdefault(interpretation_id, []).append(timezone.localdate(document_published_at))
+    if not dates:
         return {}
-    days = settings.INTERPRETATION_LATE_WORKING_DAYS
-    start = min(first_document.values())
+    reference = {}
+    for pk, days in dates.items():
+        own = timezone.localdate(published[pk].published_at)
+        reference[pk] = max((d for d in days if d <= own), default=min(days))
+    days_allowed = settings.INTERPRETATION_LATE_WORKING_DAYS
     holidays, extra_workdays = CalendarDay.objects.exceptions(
-        start, max(first_document.values()) + timedelta(days=days * 2 + 30)
+        min(reference.values()), max(reference.values()) + timedelta(days=days_allowed * 2 + 30)
     )
     result = {}
-    for pk, document_day in first_document.items():
+    for pk, document_day in reference.items():
         due = workdays.add_working_days(
-            document_day, days, holidays=holidays, workdays=extra_workdays
+            document_day, days_allowed, holidays=holidays, workdays=extra_workdays
         )
         result[pk] = Timeliness(document_day, due, timezone.localdate(published[pk].published_at))
     return result

@@ -34,6 +34,8 @@ def _chosen(request) -> dict:
         value = request.GET.get(name, "")
         if value.isascii() and value.isdigit() and len(value) <= 9:
             chosen[name] = int(value)
+    if not 1000 <= chosen.get("year", 1000) <= 9999:
+        del chosen["year"]  # a year a date can hold, or none
     return chosen
 
 
@@ -146,14 +148,25 @@ def _interpretation_detail(request, pk):
 
 
 def detail_context(interpretation, *, preview: bool = False) -> dict:
-    documents = interpretation.documents.select_related("organization", "genre", "category")
+    """The page's documents: the public ones with their metadata, and the titles of those
+    withdrawn since (which the public read once); never a draft or a scheduled one, but
+    in the reviewer's preview."""
+    now = timezone.now()
+    linked = interpretation.documents.select_related("organization", "genre", "category")
+    public, withdrawn = [], []
+    for document in linked.order_by("-published_at", "-pk"):
+        # The reviewer's preview shows every link: what the version under review names.
+        is_public = document.is_live and document.published_at and document.published_at <= now
+        if preview or is_public:
+            public.append(document)
+        elif not document.is_live and document.withdrawn_at is not None:
+            withdrawn.append(document)
     media = interpretation.media.all() if preview else interpretation.media.filter(is_live=True)
-    if preview:
-        media = [m for m in media if not m.remove_on_publish]
     return {
         "interpretation": interpretation,
-        "documents": list(documents.order_by("-published_at", "-pk")),
-        "media": list(media),
+        "documents": public,
+        "withdrawn_documents": withdrawn,
+        "media": [m for m in media if not m.remove_on_publish],
         "preview": preview,
     }
 

@@ -117,3 +117,48 @@ def test_an_interpretation_without_documents_cannot_be_approved(agency):
     with pytest.raises(ValidationError) as refused:
         workflow.perform(interpretation, step="approve", by=agency.reviewer, note="同意")
     assert "关联至少一个" in refused.value.messages[0]
+
+
+def test_an_interpretation_waits_for_a_scheduled_document(agency):
+    """Review finding: a scheduled document is live but not yet public."""
+    document = DocumentFactory(organization=agency.office, by=agency.clerk)
+    document = through_review(document, agency)
+    workflow.perform(document, step="publish", by=agency.publisher,
+                     publish_at=timezone.now() + timedelta(days=1))  # fmt: skip
+    interpretation = InterpretationFactory(
+        organization=agency.office, documents=[document], by=agency.clerk
+    )
+    interpretation = through_review(interpretation, agency)
+    with pytest.raises(ValidationError) as refused:
+        workflow.perform(interpretation, step="publish", by=agency.publisher)
+    assert refused.value.messages == [DOCUMENT_NOT_PUBLIC]
+
+
+def test_a_document_never_goes_live_without_its_interpretation(agency, policy):
+    """Review finding: if the publisher may not publish the approved interpretation (it is
+    another agency's, say), the document that needs it does not go live alone."""
+    document, interpretation = policy
+    through_review(interpretation, agency)
+    document = through_review(document, agency)
+    type(interpretation).objects.filter(pk=interpretation.pk).update(
+        owner_organization=agency.elsewhere
+    )
+    with pytest.raises(ValidationError) as refused:
+        workflow.perform(document, step="publish", by=agency.publisher)
+    assert refused.value.messages == [NEEDS_INTERPRETATION]
+    document.refresh_from_db()
+    assert not document.is_live
+
+
+def test_the_links_of_a_live_interpretation_do_not_change_unreviewed(agency):
+    from interpretation.services import LINKS_OF_LIVE, documents_link
+
+    first = DocumentFactory(organization=agency.office, published=True)
+    other = DocumentFactory(organization=agency.office, published=True)
+    interpretation = InterpretationFactory(
+        organization=agency.office, documents=[first], published=True
+    )
+    with pytest.raises(ValidationError) as refused:
+        documents_link(interpretation=interpretation, documents=[first, other], by=agency.clerk)
+    assert refused.value.messages == [LINKS_OF_LIVE]
+    assert list(interpretation.documents.all()) == [first]

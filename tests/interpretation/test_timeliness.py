@@ -66,17 +66,34 @@ def test_the_number_of_days_is_a_setting(agency, settings, national_day_2024):
     assert timeliness([interpretation])[interpretation.pk].is_late is False
 
 
-def test_the_first_document_counts(agency, national_day_2024):
-    early = DocumentFactory(
-        organization=agency.office, written_on=date(2024, 11, 4), published=True
-    )
-    later = DocumentFactory(
+def test_the_document_it_came_out_for_counts(agency, national_day_2024):
+    """A 2019 document and the 2024 one amending it: the interpretation published with
+    the latter is in time."""
+    old = DocumentFactory(organization=agency.office, written_on=date(2019, 3, 4), published=True)
+    amending = DocumentFactory(
         organization=agency.office, written_on=date(2024, 11, 20), published=True
     )
     interpretation = InterpretationFactory(
-        organization=agency.office, documents=[later, early], published=True,
+        organization=agency.office, documents=[old, amending], published=True,
         published_at=at(date(2024, 11, 21)),
     )  # fmt: skip
+    found = timeliness([interpretation])[interpretation.pk]
+    assert found.document_published_on == date(2024, 11, 20) and not found.is_late
+
+
+def test_a_withdrawn_document_does_not_count(agency, national_day_2024):
+    from portal import workflow
+
+    early = DocumentFactory(
+        organization=agency.office, written_on=date(2024, 11, 4), published=True
+    )
+    interpretation = published_pair(agency, date(2024, 11, 11), date(2024, 11, 20))
+    interpretation.documents.add(early)
+    assert timeliness([interpretation])[interpretation.pk].document_published_on == date(
+        2024, 11, 11
+    )
+    workflow.perform(interpretation.documents.get(written_on=date(2024, 11, 11)),
+                     step="withdraw", by=agency.publisher, note="撤回")  # fmt: skip
     assert timeliness([interpretation])[interpretation.pk].document_published_on == date(
         2024, 11, 4
     )

@@ -217,3 +217,20 @@ def test_an_expired_normative_document_shows_a_notice_on_the_interpretation(
     )
     page = client.get(interpretation.get_absolute_url()).content.decode()
     assert "已失效" in page
+
+
+def test_a_draft_or_scheduled_document_never_shows_on_the_public_page(client, agency, public_pair):
+    """Review finding: only public documents (and those withdrawn after being public)
+    are named on an interpretation's page."""
+    _, interpretation = public_pair
+    draft = DocumentFactory(organization=agency.office, title="尚未审核的草稿文件")
+    Interpretation.documents.through.objects.create(interpretation=interpretation, document=draft)
+    page = client.get(interpretation.get_absolute_url()).content.decode()
+    assert "尚未审核的草稿文件" not in page
+
+
+@pytest.mark.parametrize("year", ["0", "999999999", "10000", "1"])
+def test_years_a_date_cannot_hold_are_ignored(client, agency, public_pair, year):
+    response = client.get(LIST, {"year": year})
+    assert response.status_code == 200
+    assert "《城乡低保办法》政策问答" in response.content.decode()
