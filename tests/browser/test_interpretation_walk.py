@@ -5,6 +5,7 @@ import os
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from tests.browser.conftest import accessibility_violations
 
@@ -50,7 +51,7 @@ def test_the_graphic_has_its_text_alternative_and_transcript(page, interpreted_s
     )
     assert image.evaluate("img => img.complete && img.naturalWidth > 0")  # served by the site
     page.get_by_text("文字稿：", exact=False).click()
-    assert page.get_by_text("拓宽渠道，推进平台建设", exact=False).first.is_visible()
+    expect(page.get_by_text("拓宽渠道，推进平台建设", exact=False).first).to_be_visible()
     assert accessibility_violations(page) == []
 
 

@@ -157,10 +157,10 @@ def test_the_editor_on_the_change_form_passes_axe(browser, live_server, agency, 
     # The rest of the admin page is Django's (and the attachment inline's) business.
     assert violations(page, ".field-body") == []
     toolbar = page.get_by_role("toolbar", name="正文格式工具栏")
-    assert toolbar.get_by_role("button", name=re.compile("^加粗")).is_visible()
+    expect(toolbar.get_by_role("button", name=re.compile("^加粗"))).to_be_visible()
     assert page.locator(".rich-text-editor").bounding_box()["width"] <= viewport["width"]
     page.locator("#id_body_editor td p").click()  # the table tools appear inside a table
-    assert page.get_by_role("button", name="删除表格").is_visible()
+    expect(page.get_by_role("button", name="删除表格")).to_be_visible()  # shown after the click
     assert violations(page, ".field-body") == []
     page.locator('button[data-name="image"]').click()
     assert violations(page, ".rich-text-image-dialog") == []
