@@ -182,8 +182,9 @@ def yearly_counts(
     repealed_on = Coalesce(
         F("superseded_by__effective_on"), TruncDate("superseded_by__published_at")
     )
+    # Issued in the year and by ``as_of``: a document scheduled for later is not yet issued.
     in_year = Q(published_at__gte=_start_of(date(year, 1, 1))) & Q(
-        published_at__lt=_start_of(date(year + 1, 1, 1))
+        published_at__lt=_start_of(min(date(year + 1, 1, 1), as_of + timedelta(days=1)))
     )
     repealed = Q(validity=REPEALED, repealed_on__year=year)
     valid = (
