@@ -1,21 +1,18 @@
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count
-from django.db.models.functions import ExtractYear
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
 from interpretation.models import Interpretation, Media
 from portal.errors import error_response
+from portal.models import Organization
 from portal.publication import cached_page
 from portal.ranged import ranged_file_response
-
-FILTER_PARAMS = ("kind", "organization", "year")
+from portal.search.facets import ChoiceFacet, FacetedSearch, ModelFacet, YearFacet
 
 
 @require_safe
@@ -24,97 +21,27 @@ def interpretation_list(request):
     return cached_page(request, lambda: _interpretation_list(request))
 
 
-def _chosen(request) -> dict:
-    """The valid filters of the request; anything else is ignored, never an error."""
-    chosen = {}
-    kind = request.GET.get("kind", "")
-    if kind in Interpretation.Kind.values:
-        chosen["kind"] = kind
-    for name in ("organization", "year"):
-        value = request.GET.get(name, "")
-        if value.isascii() and value.isdigit() and len(value) <= 9:
-            chosen[name] = int(value)
-    if not 1000 <= chosen.get("year", 1000) <= 9999:
-        del chosen["year"]  # a year a date can hold, or none
-    return chosen
-
-
-def _filtered(queryset, chosen: dict, *, leave_out: str = ""):
-    if "kind" in chosen and leave_out != "kind":
-        queryset = queryset.filter(kind=chosen["kind"])
-    if "organization" in chosen and leave_out != "organization":
-        queryset = queryset.filter(organization_id=chosen["organization"])
-    if "year" in chosen and leave_out != "year":
-        queryset = queryset.annotate(year=ExtractYear("published_at")).filter(year=chosen["year"])
-    return queryset
-
-
-def _url(chosen: dict, **change) -> str:
-    params = {**chosen, **change}
-    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
-    return reverse("interpretation:list") + (f"?{query}" if query else "")
-
-
-def _options(public, chosen: dict) -> list[tuple[str, str, list[dict]]]:
-    """The three filters with their counts (each counted under the other two), three
-    GROUP BY queries whatever the number of interpretations."""
-    labels = dict(Interpretation.Kind.choices)
-    kinds = _filtered(public, chosen, leave_out="kind").values("kind").annotate(n=Count("pk"))
-    organizations = (
-        _filtered(public, chosen, leave_out="organization")
-        .values("organization_id", "organization__name", "organization__short_name")
-        .annotate(n=Count("pk"))
-        .order_by("organization__tree_id", "organization__lft")
+def _filters(params) -> FacetedSearch:
+    """The catalogue's facets (``portal.search.facets``): bad values dropped, each facet
+    counted under the others."""
+    organizations = Organization.objects.filter(interpretations__isnull=False).distinct()
+    return FacetedSearch(
+        [
+            ChoiceFacet("kind", "解读形式", "kind", Interpretation.Kind.choices),
+            ModelFacet(
+                "organization", "解读机构", "organization", organizations.order_by("tree_id", "lft")
+            ),  # fmt: skip
+            YearFacet("year", "年份", "published_at"),
+        ],
+        params,
+        base_url=reverse("interpretation:list"),
     )
-    years = (
-        _filtered(public, chosen, leave_out="year")
-        .annotate(year=ExtractYear("published_at"))
-        .values("year")
-        .annotate(n=Count("pk"))
-        .order_by("-year")
-    )
-
-    def option(name, value, label, count):
-        selected = chosen.get(name) == value
-        return {"label": label, "count": count, "selected": selected,
-                "url": _url(chosen, **{name: None if selected else value}, page=None)}  # fmt: skip
-
-    by_kind = {row["kind"]: row["n"] for row in kinds}
-    return [
-        (
-            "kind",
-            "解读形式",
-            [
-                option("kind", value, label, by_kind[value])
-                for value, label in labels.items()
-                if value in by_kind
-            ],
-        ),  # fmt: skip
-        (
-            "organization",
-            "解读机构",
-            [
-                option(
-                    "organization",
-                    row["organization_id"],
-                    row["organization__short_name"] or row["organization__name"],
-                    row["n"],
-                )
-                for row in organizations
-            ],
-        ),  # fmt: skip
-        (
-            "year",
-            "年份",
-            [option("year", row["year"], f"{row['year']}年", row["n"]) for row in years],
-        ),
-    ]
 
 
 def _interpretation_list(request):
-    chosen = _chosen(request)
+    filters = _filters(request.GET)
     public = Interpretation.objects.published(timezone.now())
-    queryset = _filtered(public, chosen).for_listing().order_by("-published_at", "-pk")
+    queryset = filters.filter(public).for_listing().order_by("-published_at", "-pk")
     paginator = Paginator(queryset, settings.CATALOGUE_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     return render(
@@ -122,9 +49,9 @@ def _interpretation_list(request):
         "interpretation/list.html",
         {
             "page_obj": page,
-            "filters": _options(public, chosen),
-            "any_chosen": bool(chosen),
-            "page_url": _url(chosen),
+            "facet_groups": filters.groups(public),
+            "active_filters": filters.active(),
+            "page_url": filters.url_with(),
             "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
         },
     )
