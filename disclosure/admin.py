@@ -1,6 +1,5 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from import_export.admin import ImportExportModelAdmin
@@ -31,11 +30,10 @@ from disclosure.resources import (
 )
 from disclosure.services import (
     attachments_save,
-    attachments_validate,
     document_create,
     document_save,
 )
-from portal.admin_inlines import LabelledTabularInline
+from portal.admin_inlines import FollowerFormSet, FollowerInlineMixin, LabelledTabularInline
 from portal.editor import RichTextAdminMixin
 from portal.import_errors import clerk_message
 from portal.import_formats import LimitedCSV, LimitedImportForm, LimitedXLSX
@@ -70,21 +68,9 @@ class GenreAdmin(admin.ModelAdmin):
     ordering = ["sort_order", "pk"]
 
 
-class AttachmentFormSet(BaseInlineFormSet):
-    def clean(self):
-        super().clean()
-        # The service's rule, checked here too so that a refusal is a form error.
-        changed = [
-            form.instance
-            for form in self.forms
-            if form.has_changed() and not (self.can_delete and self._should_delete_form(form))
-        ]
-        attachments_validate(document=self.instance, changed=changed)
-
-
-class AttachmentInline(LabelledTabularInline):
+class AttachmentInline(FollowerInlineMixin, LabelledTabularInline):
     model = Attachment
-    formset = AttachmentFormSet
+    formset = FollowerFormSet
     extra = 1
     fields = ["title", "file", "sort_order", "original_name", "kind", "size", "publication"]
     readonly_fields = ["original_name", "kind", "size", "publication"]
@@ -92,14 +78,6 @@ class AttachmentInline(LabelledTabularInline):
     @admin.display(description="类型")
     def kind(self, obj):
         return obj.kind_label if obj.pk else ""
-
-    @admin.display(description="公开状态")
-    def publication(self, obj):
-        if not obj.pk:
-            return ""
-        if obj.remove_on_publish:
-            return "发布后删除"
-        return "已公开" if obj.is_live else "随文件发布"
 
 
 @admin.register(Document)

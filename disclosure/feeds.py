@@ -1,20 +1,16 @@
 """RSS and Atom feeds of the newest public documents: overall, per topic, per organization."""
 
-from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.html import escape
 
 from disclosure.models import Document, TopicCategory
-from portal.feeds import SafeAtomFeed, SafeRssFeed
+from portal.feeds import PublicationFeed, SafeAtomFeed
 from portal.models import Organization
-from portal.richtext import plain_text
 
 ITEMS = 20
 
 
-class DocumentFeed(Feed):
-    feed_type = SafeRssFeed
+class DocumentFeed(PublicationFeed):
     title = "最新政府信息公开文件"
     description = "政府信息公开目录中最新发布的文件。"
 
@@ -26,24 +22,6 @@ class DocumentFeed(Feed):
 
     def items(self, obj=None):
         return self.documents(obj).newest_first()[:ITEMS]
-
-    def item_title(self, item):
-        # Plain text: the feed generator escapes it, once (Feed's default would escape
-        # it a second time).
-        return item.title
-
-    def item_description(self, item):
-        # Feed readers take a description as HTML: plain text must stay plain text.
-        return escape(item.summary or plain_text(item.body)[:200])
-
-    def item_pubdate(self, item):
-        return item.published_at
-
-    def item_updateddate(self, item):
-        return item.last_published_at
-
-    def item_author_name(self, item):
-        return item.organization.display_name
 
     def item_categories(self, item):
         return [item.category.name]

@@ -19,7 +19,7 @@ from disclosure.models import Attachment, Document, attachments_publish
 from disclosure.normative_rules import needs_interpretation_default
 from disclosure.search_index import index_documents
 from portal import publication, workflow
-from portal.followers import save_followers, validate_followers
+from portal.followers import save_followers
 from portal.models import Organization, Status, User, WorkflowEvent
 from portal.scopes import acting_scope, in_scope
 
@@ -147,12 +147,6 @@ def attachments_save(
     set. ``disclosure.models.attachments_publish`` (the publication hook) applies it."""
     save_followers(item=document, field="document", saved=saved, deleted=deleted)
     return document
-
-
-def attachments_validate(*, document: Document, changed: Iterable[Attachment]) -> None:
-    """Refuse a change in place of a live document's public attachment (the admin's inline
-    calls this to show the refusal on the form)."""
-    validate_followers(item=document, changed=changed)
 
 
 # --- many documents: imports and catalogue migrations ------------------------------------

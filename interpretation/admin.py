@@ -1,15 +1,15 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms.models import BaseInlineFormSet
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 
 from interpretation.models import Interpretation, Media
 from interpretation.ratio import ratio_report
-from interpretation.services import linkable_documents, media_save, media_validate
+from interpretation.services import MEDIA_NOUN, linkable_documents, media_save
 from interpretation.timeliness import timeliness
 from interpretation.views import detail_context
+from portal.admin_inlines import FollowerFormSet, FollowerInlineMixin
 from portal.editor import RichTextAdminMixin
 from portal.models import Organization
 from portal.scopes import agency_organizations, visible_scope
@@ -17,31 +17,17 @@ from portal.workflow import permission_name
 from portal.workflow_admin import ReviewQueueFilter, WorkflowAdminMixin
 
 
-class MediaFormSet(BaseInlineFormSet):
-    def clean(self):
-        super().clean()
-        changed = [
-            form.instance
-            for form in self.forms
-            if form.has_changed() and not (self.can_delete and self._should_delete_form(form))
-        ]
-        media_validate(interpretation=self.instance, changed=changed)
+class MediaFormSet(FollowerFormSet):
+    noun = MEDIA_NOUN
 
 
-class MediaInline(admin.StackedInline):
+class MediaInline(FollowerInlineMixin, admin.StackedInline):
     model = Media
     formset = MediaFormSet
     extra = 0
     fields = ["file", "description", "captions", "transcript", "sort_order", "publication"]
     readonly_fields = ["publication"]
-
-    @admin.display(description="公开状态")
-    def publication(self, obj):
-        if not obj.pk:
-            return ""
-        if obj.remove_on_publish:
-            return "发布后删除"
-        return "已公开" if obj.is_live else "随解读发布"
+    waiting_label = "随解读发布"
 
 
 @admin.register(Interpretation)

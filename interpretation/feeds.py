@@ -1,18 +1,14 @@
 """RSS and Atom feeds of the newest public policy interpretations."""
 
-from django.contrib.syndication.views import Feed
 from django.urls import reverse
-from django.utils.html import escape
 
 from interpretation.models import Interpretation
-from portal.feeds import SafeAtomFeed, SafeRssFeed
-from portal.richtext import plain_text
+from portal.feeds import PublicationFeed, SafeAtomFeed
 
 ITEMS = 20
 
 
-class InterpretationFeed(Feed):
-    feed_type = SafeRssFeed
+class InterpretationFeed(PublicationFeed):
     title = "最新政策解读"
     description = "最新发布的政策解读。"
 
@@ -25,21 +21,6 @@ class InterpretationFeed(Feed):
             .select_related("organization")
             .order_by("-published_at", "-pk")[:ITEMS]
         )
-
-    def item_title(self, item):
-        return item.title  # plain text: the generator escapes it once
-
-    def item_description(self, item):
-        return escape(item.summary or plain_text(item.body)[:200])
-
-    def item_pubdate(self, item):
-        return item.published_at
-
-    def item_updateddate(self, item):
-        return item.last_published_at
-
-    def item_author_name(self, item):
-        return item.organization.display_name
 
     def item_categories(self, item):
         return [item.get_kind_display()]

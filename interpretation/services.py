@@ -7,9 +7,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from disclosure.models import Document
-from interpretation.models import Interpretation, Media
+from interpretation.models import Interpretation
 from portal import workflow
-from portal.followers import save_followers, validate_followers
+from portal.followers import save_followers
 from portal.scopes import visible_scope
 
 MEDIA_NOUN = "图片或音视频"
@@ -62,7 +62,3 @@ def media_save(*, interpretation: Interpretation, saved=(), deleted=()) -> None:
     save_followers(
         item=interpretation, field="interpretation", saved=saved, deleted=deleted, noun=MEDIA_NOUN
     )
-
-
-def media_validate(*, interpretation: Interpretation, changed: Iterable[Media]) -> None:
-    validate_followers(item=interpretation, changed=changed, noun=MEDIA_NOUN)

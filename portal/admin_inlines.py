@@ -1,6 +1,10 @@
-"""Inline rows for the admin that assistive technology can read."""
+"""Admin inlines: rows that assistive technology can read, and the inlines of files that
+follow an item's publication."""
 
 from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
+
+from portal.followers import validate_followers
 
 
 class LabelledTabularInline(admin.TabularInline):
@@ -12,3 +16,35 @@ class LabelledTabularInline(admin.TabularInline):
         if field is not None:
             field.widget.attrs.setdefault("aria-label", str(field.label or db_field.verbose_name))
         return field
+
+
+class FollowerFormSet(BaseInlineFormSet):
+    """The inline of files that follow an item's publication (``portal.followers``): a
+    change in place of a live item's public file is refused as a form error, before the
+    service would refuse it. ``noun`` names the files in the message."""
+
+    noun = "附件"
+
+    def clean(self):
+        super().clean()
+        changed = [
+            form.instance
+            for form in self.forms
+            if form.has_changed() and not (self.can_delete and self._should_delete_form(form))
+        ]
+        validate_followers(item=self.instance, changed=changed, noun=self.noun)
+
+
+class FollowerInlineMixin:
+    """``publication``: where a follower stands (read-only column of the inline);
+    ``waiting_label`` says what a new one waits for."""
+
+    waiting_label = "随文件发布"
+
+    @admin.display(description="公开状态")
+    def publication(self, obj):
+        if not obj.pk:
+            return ""
+        if obj.remove_on_publish:
+            return "发布后删除"
+        return "已公开" if obj.is_live else self.waiting_label

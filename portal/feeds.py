@@ -1,8 +1,11 @@
 """Feed generators for every app's RSS and Atom feeds."""
 
+from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
 
 from portal.plaintext import xml_safe
+from portal.richtext import plain_text
 
 
 class XmlSafe:
@@ -31,3 +34,28 @@ class SafeRssFeed(XmlSafe, Rss201rev2Feed):
 
 class SafeAtomFeed(XmlSafe, Atom1Feed):
     pass
+
+
+class PublicationFeed(Feed):
+    """A feed of publications with a title, a summary or an HTML body, an issuing
+    ``organization`` and the workflow's dates; a subclass gives ``items`` and its names."""
+
+    feed_type = SafeRssFeed
+
+    def item_title(self, item):
+        # Plain text: the feed generator escapes it, once (Feed's default would escape
+        # it a second time).
+        return item.title
+
+    def item_description(self, item):
+        # Feed readers take a description as HTML: plain text must stay plain text.
+        return escape(item.summary or plain_text(item.body)[:200])
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.last_published_at
+
+    def item_author_name(self, item):
+        return item.organization.display_name

@@ -77,20 +77,32 @@ def test_a_clerk_drafts_an_interpretation_with_the_editor(client, agency):
     assert "<h2>问</h2>" in interpretation.body
 
 
+VIDEO = b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 200  # an MP4 header, by content
+
+
+def post_media(client, agency, interpretation, upload, *, kind, description, **media_fields):
+    """The clerk's change form of ``interpretation`` with one new media row."""
+    client.force_login(agency.clerk)
+    change = reverse("admin:interpretation_interpretation_change", args=[interpretation.pk])
+    return client.post(change, {
+        "title": interpretation.title, "kind": kind,
+        "documents": list(interpretation.documents.values_list("pk", flat=True)),
+        "organization": agency.office.pk, "body": "正文",
+        "media-TOTAL_FORMS": 1, "media-INITIAL_FORMS": 0,
+        "media-0-file": upload, "media-0-description": description, "media-0-sort_order": 0,
+        **{f"media-0-{name}": value for name, value in media_fields.items()},
+    })  # fmt: skip
+
+
 def test_media_needs_captions_or_a_transcript(client, agency):
     document = DocumentFactory(organization=agency.office, by=agency.clerk)
     interpretation = InterpretationFactory(
         organization=agency.office, documents=[document], by=agency.clerk
     )
-    client.force_login(agency.clerk)
-    video = SimpleUploadedFile("talk.mp4", b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 200, "video/mp4")
-    change = reverse("admin:interpretation_interpretation_change", args=[interpretation.pk])
-    response = client.post(change, {
-        "title": interpretation.title, "kind": "media", "documents": [document.pk],
-        "organization": agency.office.pk, "body": "正文",
-        "media-TOTAL_FORMS": 1, "media-INITIAL_FORMS": 0,
-        "media-0-file": video, "media-0-description": "负责人访谈", "media-0-sort_order": 0,
-    })  # fmt: skip
+    video = SimpleUploadedFile("talk.mp4", VIDEO, "video/mp4")
+    response = post_media(
+        client, agency, interpretation, video, kind="media", description="负责人访谈"
+    )
     assert response.status_code == 200
     assert "音视频须提供字幕或文字稿" in response.content.decode()
     assert not interpretation.media.exists()
@@ -101,15 +113,8 @@ def test_a_disguised_file_is_refused_in_chinese(client, agency):
     interpretation = InterpretationFactory(
         organization=agency.office, documents=[document], by=agency.clerk
     )
-    client.force_login(agency.clerk)
     fake = SimpleUploadedFile("picture.png", b"MZ\x90\x00" + b"\x00" * 100, "image/png")
-    change = reverse("admin:interpretation_interpretation_change", args=[interpretation.pk])
-    response = client.post(change, {
-        "title": interpretation.title, "kind": "graphic", "documents": [document.pk],
-        "organization": agency.office.pk, "body": "正文",
-        "media-TOTAL_FORMS": 1, "media-INITIAL_FORMS": 0,
-        "media-0-file": fake, "media-0-description": "图解", "media-0-sort_order": 0,
-    })  # fmt: skip
+    response = post_media(client, agency, interpretation, fake, kind="graphic", description="图解")
     assert response.status_code == 200
     assert "不支持的文件类型" in response.content.decode()
 
@@ -182,16 +187,11 @@ def test_a_video_with_captions_plays_on_the_public_page_once_published(client, a
     interpretation = InterpretationFactory(
         organization=agency.office, documents=[document], by=agency.clerk
     )
-    client.force_login(agency.clerk)
-    video = SimpleUploadedFile("talk.mp4", b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 200, "video/mp4")
-    change = reverse("admin:interpretation_interpretation_change", args=[interpretation.pk])
-    response = client.post(change, {
-        "title": interpretation.title, "kind": "media", "documents": [document.pk],
-        "organization": agency.office.pk, "body": "正文",
-        "media-TOTAL_FORMS": 1, "media-INITIAL_FORMS": 0,
-        "media-0-file": video, "media-0-description": "负责人访谈", "media-0-sort_order": 0,
-        "media-0-captions": CAPTIONS,
-    })  # fmt: skip
+    video = SimpleUploadedFile("talk.mp4", VIDEO, "video/mp4")
+    response = post_media(
+        client, agency, interpretation, video, kind="media", description="负责人访谈",
+        captions=CAPTIONS,
+    )  # fmt: skip
     assert response.status_code == 302
     media = interpretation.media.get()
     assert media.kind == "video" and not media.is_live
