@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "disclosure",
     "interpretation",
     "mailbox",
+    "plans",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("disclosure.urls")),
     path("", include("interpretation.urls")),
     path("", include("mailbox.urls")),
+    path("", include("plans.urls")),
     # A file name, not a folder: the image's URL ends in its extension, without a slash.
     path("uploads/images/<str:name>", editor_uploads.image_serve, name="editor-image"),
     # Before the admin, whose catch-all would answer 404 for it.
