@@ -77,12 +77,13 @@ def _spellings(organization: KnownOrganization) -> dict[str, bool]:
     spellings = {full: True}
     if organization.short_name:
         spellings.setdefault(normalise(organization.short_name), False)
-    for parent in map(normalise, organization.parent_names):
-        if parent and full.startswith(parent) and len(full) > len(parent):
+    parents = [name for name in map(normalise, organization.parent_names) if name]
+    for parent in parents:
+        if full.startswith(parent) and len(full) > len(parent):
             rest = full[len(parent) :]
             for spelling in (rest, parent[-1] + rest):
                 spellings.setdefault(spelling, False)
-            for other in map(normalise, organization.parent_names):
+            for other in parents:
                 spellings.setdefault(other + rest, True)
     for spelling, alone in list(spellings.items()):
         stripped = _ALIAS.sub("", spelling)
@@ -139,7 +140,8 @@ def recognise_departments(
             for organization in organizations
             for spelling, alone in _spellings(organization).items()
         ),
-        key=lambda row: -len(row[0]),
+        # Longest first; at equal length a full name before another body's short name.
+        key=lambda row: (-len(row[0]), not row[1]),
     )
     taken: list[tuple[int, int]] = []
     hits: list[tuple[int, DepartmentMatch]] = []
