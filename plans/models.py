@@ -20,6 +20,7 @@ from django.db import models
 from django.urls import reverse
 from mptt.models import MPTTModel, TreeForeignKey
 
+from plans.querysets import PlanQuerySet, TaskQuerySet, UpdateQuerySet
 from portal.fields import BlockField, LineField
 from portal.models import Organization, TimeStampedModel
 
@@ -83,6 +84,8 @@ class Plan(TimeStampedModel):
         related_name="+",
         editable=False,
     )
+
+    objects = PlanQuerySet.as_manager()
 
     class Meta:
         verbose_name = "年度工作方案"
@@ -159,6 +162,8 @@ class Task(MPTTModel, TimeStampedModel):
     )
     completed_on = models.DateField("完成日期", null=True, blank=True, editable=False)
     last_reported_on = models.DateField("最近报送", null=True, blank=True, editable=False)
+
+    objects = TaskQuerySet.as_manager()  # a TreeManager (mptt) with our reads
 
     class MPTTMeta:
         order_insertion_by = ["position"]
@@ -241,6 +246,8 @@ class Update(TimeStampedModel):
     )
     decided_at = models.DateTimeField("审核时间", null=True, blank=True, editable=False)
     decision_note = BlockField("审核意见", blank=True, default="", editable=False)
+
+    objects = UpdateQuerySet.as_manager()
 
     class Meta:
         verbose_name = "进展报送"
