@@ -538,3 +538,43 @@ def test_every_department_of_another_agency_stays_out(agency):
     task = leaf(active_plan(agency), agency, lead_department=OrganizationFactory())
     with pytest.raises(PermissionDenied):
         report(task, agency, 10)
+
+
+# --- races ---------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_concurrent_double_accept_records_one_acceptance(agency):
+    import threading
+
+    from django.db import connections
+
+    from tests.portal.roles import staff
+
+    second_supervisor = staff("supervisor2", agency.bureau, "督查员")
+    task = leaf(active_plan(agency), agency)
+    update = report(task, agency, 100, files=[screenshot()])
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def accept(user):
+        try:
+            barrier.wait()
+            services.update_accept(update=Update.objects.get(pk=update.pk), by=user)
+            outcomes.append("ok")
+        except (ValidationError, PermissionDenied) as error:
+            outcomes.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=accept, args=(user,))
+               for user in (agency.supervisor, second_supervisor)]  # fmt: skip
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes.count("ok") == 1
+    refusal = next(outcome for outcome in outcomes if outcome != "ok")
+    assert "已被他人处理" in refusal.messages[0]
+    assert TaskEvent.objects.filter(task=task, action="accepted").count() == 1
+    assert TaskEvent.objects.filter(task=task, to_status=S.COMPLETED).count() == 1
