@@ -49,6 +49,7 @@ demo: migrate
 	$(PY) manage.py load_demo
 	$(PY) manage.py load_interpretation_demo
 	$(PY) manage.py load_mailbox_demo
+	$(PY) manage.py load_plans_demo
 
 STATIC_SOURCES := $(shell find static -type f 2>/dev/null)
 var/static/staticfiles.json: $(STATIC_SOURCES) $(VENV)/.installed .env
