@@ -39,8 +39,10 @@ def _reason(task: Task, updates: Sequence[Update], today: date) -> str:
     """Why a task is not finished, in a few words: its state, figure and latest report."""
     if task.status == TaskStatus.SUSPENDED:
         state = "已暂缓"
-    elif task.due_on and task.due_on < today or task.status == TaskStatus.OVERDUE:
-        state = f"已超过完成时限（{_chinese_date(task.due_on)}）" if task.due_on else "已逾期"
+    elif task.due_on and task.due_on < today:
+        state = f"已超过完成时限（{_chinese_date(task.due_on)}）"
+    elif task.status == TaskStatus.OVERDUE:
+        state = "已逾期"
     elif task.due_on:
         state = f"完成时限为{_chinese_date(task.due_on)}"
     else:
