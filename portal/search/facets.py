@@ -12,7 +12,9 @@ absent: a shared link to a deleted category still opens a page.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
+from itertools import compress
 
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
@@ -53,6 +55,12 @@ class Facet:
 
     def key(self, value):
         return value
+
+    def keys(self, rows: list[dict]) -> list:
+        """``key`` of this facet's column in every row, in order."""
+        if type(self).key is Facet.key:  # the column's value is the key: no call per row
+            return [row[self.column] for row in rows]
+        return [self.key(row[self.column]) for row in rows]
 
     def stored_key(self, text: str):
         """A key as ``portal.search.counts`` stores it (text) → as this facet counts it."""
@@ -306,19 +314,26 @@ class FacetedSearch:
             (f, self.selected[f.param]) for f in self.facets if self.selected[f.param] is not None
         ]
         rows_for = rows_for or {}
-        keyed_rows = {}
+        columns_of: dict[int, dict[str, list]] = {}  # source rows → facet → keys, row by row
         result = []
         for facet in self.facets:
             source = rows_for.get(facet.param, rows)
-            if id(source) not in keyed_rows:
-                keyed_rows[id(source)] = [
-                    {f.param: f.key(row[f.column]) for f in self.facets} for row in source
-                ]
+            if id(source) not in columns_of:
+                columns_of[id(source)] = {f.param: f.keys(source) for f in self.facets}
+            columns = columns_of[id(source)]
             others = [(f, value) for f, value in active if f is not facet]
-            counts: dict = {}
-            for keys in keyed_rows[id(source)]:
-                if all(f.accepts(keys[f.param], value) for f, value in others):
-                    counts[keys[facet.param]] = counts.get(keys[facet.param], 0) + 1
+            # Column by column: 500 rows × 6 facets are counted on every search.
+            keys = columns[facet.param]
+            if others:  # only the rows every other active filter accepts
+                kept = [
+                    all(
+                        other.accepts(key, value)
+                        for (other, value), key in zip(others, row_keys, strict=True)
+                    )
+                    for row_keys in zip(*(columns[other.param] for other, _ in others), strict=True)
+                ]
+                keys = compress(keys, kept)
+            counts = Counter(keys)
             options = facet.options_from(counts, self.selected[facet.param])
             self.link_options(facet, options)
             result.append((facet, options))
