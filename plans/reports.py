@@ -172,7 +172,8 @@ def task_light(
     if task.due_on is not None and (task.due_on - today).days <= DUE_SOON_WINDOW_DAYS:
         left = working_days_left(today, task.due_on, calendar)
         if left <= DUE_SOON_WORKING_DAYS:
-            reasons.append("今天是完成时限" if left == 0 else f"距完成时限还有 {left} 个工作日")
+            on_the_day = task.due_on == today
+            reasons.append("今天是完成时限" if on_the_day else f"距完成时限还有 {left} 个工作日")
     if not is_reporting_current(task, today=today, last_accepted_on=last_accepted_on, start=start):
         reasons.append(f"超过{FREQUENCY_WORDS[task.frequency]}未报送进展")
     if reasons:

@@ -174,3 +174,8 @@ def test_the_calendar_table_gives_the_same_light():
     assert date(2026, 10, 10) in workdays and date(2026, 10, 1) in holidays
     due = task(1, status=Status.IN_PROGRESS, due_on=date(2026, 10, 14))
     assert light(due, TODAY, calendar=calendar).reason == "距完成时限还有 8 个工作日"
+
+
+def test_a_date_on_a_holiday_with_no_working_day_left_is_not_called_today():
+    due = task(1, due_on=date(2026, 10, 3))  # Saturday of the holiday; seen on its Thursday
+    assert light(due, date(2026, 10, 1)).reason == "距完成时限还有 0 个工作日"
