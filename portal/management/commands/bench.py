@@ -40,6 +40,7 @@ class Command(BaseCommand):
             from bench.catalogue_speed import measure_catalogue
             from bench.import_speed import measure_import
             from bench.mailbox_speed import measure_mailbox
+            from bench.plans_speed import measure_plans
             from bench.search_speed import measure_search, query_mix
             from bench.throughput import measure_throughput
             from bench.title_recall import REAL_TITLES, measure_title_recall
@@ -51,6 +52,7 @@ class Command(BaseCommand):
             rows += measure_catalogue()
             rows += measure_throughput(query_mix())
             rows += measure_mailbox(letters)
+            rows += measure_plans()
         finally:
             connection.creation.destroy_test_db(old_name, verbosity=0)
         table = self._table(rows)
