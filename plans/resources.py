@@ -69,7 +69,8 @@ class DepartmentWidget(widgets.Widget):
 
     def render(self, value, obj=None, **kwargs):
         if self.many:
-            return "、".join(o.name for o in value)
+            organizations = value.all() if hasattr(value, "all") else value  # a related manager
+            return "、".join(o.name for o in organizations)
         return value.name if value else ""
 
 
