@@ -91,3 +91,15 @@ def test_this_years_plan_shows_every_kind_of_progress_today(demo):
     waiting = Update.objects.filter(task__plan=plan, status=Update.Status.SUBMITTED)
     assert waiting.count() == 1  # one report for the supervisor to decide
     assert all(u.reported_on <= today for u in Update.objects.filter(task__plan=plan))
+
+
+def test_this_years_plan_shows_red_yellow_and_green_lights(demo):
+    from plans.reports import Calendar, build_report, plan_start
+
+    today = timezone.localdate()
+    plan = Plan.objects.get(year=today.year, status=Plan.Status.ACTIVE)
+    tasks = plan.tasks.select_related("lead_department").order_by("tree_id", "lft")
+    report = build_report(tasks, today=today, calendar=Calendar(), start=plan_start(plan.year))
+    colours = {row.light.colour for row in report.leaf_rows if row.light}
+    assert colours == {"red", "yellow", "green"}
+    assert len(report.departments) == 3  # 局办公室, 执法监督处, 宣传信息处 lead
