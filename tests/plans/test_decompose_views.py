@@ -150,6 +150,8 @@ def test_saving_the_preview_creates_the_ticked_rows_as_tasks(client, agency, pla
     assert response["Location"] == (
         f"{reverse('admin:plans_task_changelist')}?plan__id__exact={plan.pk}"
     )
+    task_list = client.get(response["Location"])
+    assert task_list.status_code == 200 and "加强统筹（修改后）" in task_list.content.decode()
     tasks = Task.objects.filter(plan=plan)
     assert tasks.count() == 18  # 20 rows, the goal statement and 五、(五) unticked
     assert tasks.filter(parent=None).count() == 4
