@@ -40,8 +40,10 @@ PATTERN_NAMES = {
     "solid": "实心",
     "cross": "网格",
 }
-WIDTH = 560
-NAME_CHARS = 18
+# Narrow enough that a phone (343 px of page) shows the 14-unit text at about 12 px; the
+# stylesheet caps the width on wide screens.
+WIDTH = 400
+NAME_CHARS = 27
 
 
 def _attrs(**attrs) -> str:
@@ -101,22 +103,22 @@ def department_chart(
 ) -> SafeString:
     """One bar per department: its weighted completion, the number at the bar's end, the
     department's name and light in words above it, the light's pattern in the bar."""
-    row_height, top, bar_height = 46, 8, 16
-    label_width = 64  # room for "100%" right of the longest bar
-    bar_room = WIDTH - 2 - label_width
+    row_height, top, bar_height = 70, 4, 16
+    label_width = 48  # room for "100%" right of the longest bar
+    bar_room = WIDTH - label_width
     defs = [
         _pattern(f"{chart_id}-{key or 'none'}", colour, shape)
         for key, (colour, shape) in LIGHT_STYLES.items()
     ]
     body, described = [], []
     for index, department in enumerate(departments):
+        # Three lines a department: its name, the bar and its figure, the light in words.
         y = top + index * row_height
         light = department.light
         key = light.colour if light else None
         completion = department.completion
         width = round(bar_room * (completion or 0) / 100)
-        light_words = f"{light.label}·{light.reason}" if light else "无进行中的任务"
-        body.append(_text(0, y + 14, f"{_short(department.name)}  {light_words}"))
+        body.append(_text(0, y + 14, _short(department.name), font_weight="700"))
         body.append(
             f'<rect x="0" y="{y + 20}" width="{bar_room}" height="{bar_height}" fill="{TRACK}"/>'
         )
@@ -125,7 +127,9 @@ def department_chart(
                 f'<rect x="0" y="{y + 20}" width="{width}" height="{bar_height}" '
                 f'fill="url(#{chart_id}-{key or "none"})" stroke="{INK}" stroke-width="0.5"/>'
             )
-        body.append(_text(width + 6, y + 33, _percent(completion), font_weight="700"))
+        body.append(_text(width + 5, y + 33, _percent(completion), font_weight="700"))
+        light_words = f"{light.label}：{light.reason}" if light else "无进行中的任务"
+        body.append(_text(0, y + 54, light_words))
         described.append(f"{department_label(department)}完成进度 {_percent(completion)}")
     height = top + max(len(departments), 1) * row_height
     if not departments:

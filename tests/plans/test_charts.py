@@ -23,8 +23,8 @@ def test_department_chart_is_one_named_image_with_its_figures_in_words():
     assert '<title id="dept-chart-title">各部门任务完成进度（按权重）</title>' in svg
     assert 'aria-labelledby="dept-chart-title dept-chart-desc"' in svg
     labels = texts(svg)
-    assert "局办公室  红灯·1 项任务逾期" in labels
-    assert "宣传信息处  黄灯·1 项任务临近时限或未按频次报送" in labels
+    assert labels[:3] == ["局办公室", "80%", "红灯：1 项任务逾期"]
+    assert labels[3:6] == ["宣传信息处", "60%", "黄灯：1 项任务临近时限或未按频次报送"]
     assert ["80%", "60%", "60%"] == [label for label in labels if label.endswith("%")]
     desc = re.search(r"<desc[^>]*>([^<]*)</desc>", svg).group(1)
     assert "局办公室（红灯：1 项任务逾期）完成进度 80%" in desc
@@ -58,7 +58,7 @@ def test_status_chart_lists_every_status_with_number_share_and_pattern_name():
 def test_names_are_escaped_and_long_ones_shortened():
     from portal.models import Organization
 
-    hostile = Organization(pk=5, name="<script>alert(1)</script>处" * 2, tree_id=1, lft=1)
+    hostile = Organization(pk=5, name="<script>alert(1)</script>处" * 3, tree_id=1, lft=1)
     svg = str(charts.department_chart(report([task(1, department=hostile)]).departments))
     assert "<script>" not in svg and "&lt;script&gt;" in svg
     assert "…" in texts(svg)[0]
