@@ -47,9 +47,7 @@ class TaskQuerySet(TreeQuerySet):
         if scope is ALL:
             return self
         # Exists, not a join: a task with two cooperating departments in scope is one row.
-        from plans.models import Task
-
-        cooperating = Task.cooperating_departments.through.objects.filter(
+        cooperating = self.model.cooperating_departments.through.objects.filter(
             task_id=OuterRef("pk"), organization_id__in=scope
         )
         return self.filter(Q(lead_department_id__in=scope) | Q(Exists(cooperating)))
@@ -88,8 +86,7 @@ class PlanQuerySet(models.QuerySet):
         scope = _scope(user)
         if scope is ALL:
             return self
-        from plans.models import Task
-
+        Task = self.model._meta.get_field("tasks").related_model  # models import this module
         tasks = Task.objects.visible_to(user).filter(plan_id=OuterRef("pk"))
         return self.filter(Q(organization_id__in=scope) | Q(Exists(tasks)))
 
@@ -102,8 +99,7 @@ class UpdateQuerySet(models.QuerySet):
         """Reports on the tasks ``user`` may see."""
         if _scope(user) is ALL:
             return self
-        from plans.models import Task
-
+        Task = self.model._meta.get_field("task").related_model  # models import this module
         return self.filter(task__in=Task.objects.visible_to(user).values("pk"))
 
     def pending(self):
