@@ -12,18 +12,19 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib.postgres.search import SearchQuery
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db.models import BooleanField, DateTimeField, ExpressionWrapper, F, Func, Q
 from django.urls import reverse
 
 from portal.models import FacetCount, SearchEntry
 from portal.publication import per_version
 from portal.search import registry
 from portal.search.facets import ChoiceFacet, FacetedSearch, Option, YearFacet
+from portal.search.frequency import estimated_matches, walking_is_cheaper
 from portal.search.highlight import highlight, snippet
 from portal.search.results import NewestResults, RankedResults
 from portal.search.textsearch import (
@@ -31,6 +32,7 @@ from portal.search.textsearch import (
     canonical_document_number,
     looks_like_document_number,
     query_terms,
+    query_tokens,
     tsquery,
 )
 
@@ -99,6 +101,23 @@ def run_search(params, *, now: datetime) -> SearchOutcome:
     text_query = SearchQuery(query, search_type="raw", config="simple")
     public = SearchEntry.objects.filter(published_at__lte=now)
     matches = public.filter(vector=text_query)
+    # Unfiltered, the newest matches are read the way ``frequency`` finds cheaper for as
+    # many matches as the statistics give: walking the date index (the test written as a
+    # function call, which the text index cannot answer) or collecting them from the text
+    # index and sorting (the order written as one the date index cannot give).
+    known_matches = None if facets.any_active() else estimated_matches(query_tokens(outcome.query))
+    walk = known_matches is not None and walking_is_cheaper(known_matches, wanted=COUNT_CAP + 1)
+    filtered = (
+        public.filter(
+            Func(F("vector"), text_query, function="ts_match_vq", output_field=BooleanField())
+        )
+        if walk
+        else facets.filter(matches)
+    )
+    newest_first = ["-published_at", "-pk"]
+    if known_matches is not None and not walk:
+        shifted = ExpressionWrapper(F("published_at") + timedelta(0), output_field=DateTimeField())
+        newest_first = [shifted.desc(), "-pk"]
     title_hit = ExpressionWrapper(Q(title_vector=text_query), output_field=BooleanField())
 
     # One query fetches the newest filtered matches with every facet's column: the total
@@ -111,12 +130,11 @@ def run_search(params, *, now: datetime) -> SearchOutcome:
         rows = list(
             facets.prepare(queryset)
             .annotate(title_hit=title_hit)
-            .order_by("-published_at", "-pk")
+            .order_by(*newest_first)
             .values(*columns, "title_hit", "title_length")[: COUNT_CAP + 1]
         )
         return rows[:COUNT_CAP], len(rows) > COUNT_CAP
 
-    filtered = facets.filter(matches)
     sample, many = newest_rows(filtered)
     rows_for, sampled = {}, many
     for facet in facets.facets:
@@ -124,7 +142,9 @@ def run_search(params, *, now: datetime) -> SearchOutcome:
             rows_for[facet.param], capped = newest_rows(facets.filter(matches, exclude=facet.param))
             sampled = sampled or capped
     outcome.total, outcome.total_is_estimate = (
-        (estimate_count(filtered), True) if many else (len(sample), False)
+        (max(COUNT_CAP + 1, known_matches or estimate_count(filtered)), True)
+        if many
+        else (len(sample), False)
     )
     outcome.total_label = rounded_count(outcome.total) if many else f"{outcome.total} 条"
     outcome.facets_sampled = sampled

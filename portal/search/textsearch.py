@@ -126,19 +126,28 @@ def _query_tokens(word: str) -> list[str]:
     return [word[i : i + 2] for i in range(len(word) - 1)]
 
 
-def tsquery(query: str) -> str | None:
-    """A ``to_tsquery``-free query string: every token of every word must match. Built
-    only from our own tokens, so no user-typed operator ever reaches PostgreSQL."""
+def query_tokens(query: str) -> list[str]:
+    """Every token a match must hold, once each, in the query's order."""
     parts = []
     for word in query_terms(query):
         parts.extend(_query_tokens(word))
-    unique = list(dict.fromkeys(parts))[:MAX_QUERY_TOKENS]
+    return list(dict.fromkeys(parts))[:MAX_QUERY_TOKENS]
+
+
+def is_prefix_token(token: str) -> bool:
+    """A lone Chinese character matches every lexeme it starts (see ``tokens``)."""
+    return len(token) == 1 and not token.isascii()
+
+
+def tsquery(query: str) -> str | None:
+    """A ``to_tsquery``-free query string: every token of every word must match. Built
+    only from our own tokens, so no user-typed operator ever reaches PostgreSQL."""
+    unique = query_tokens(query)
     if not unique:
         return None
 
     def term(token: str) -> str:
-        # A lone Chinese character matches every lexeme it starts (see ``tokens``).
-        return f"{_quote(token)}:*" if len(token) == 1 and not token.isascii() else _quote(token)
+        return f"{_quote(token)}:*" if is_prefix_token(token) else _quote(token)
 
     return " & ".join(term(token) for token in unique)
 
