@@ -1,13 +1,17 @@
+from datetime import date
+
 import pytest
 from django.contrib import admin
 from django.urls import reverse
 
 from disclosure.models import Document, IndexNumberSequence
 from mailbox.models import Letter, Reply
+from plans import services as plans_services
 from portal.models import Organization
 from tests.disclosure.factories import DisclosureGuideFactory, DocumentFactory
 from tests.interpretation.factories import InterpretationFactory
 from tests.mailbox.factories import letter_with_public_reply
+from tests.plans.factories import TaskFactory
 from tests.portal.factories import UserFactory
 from tests.publishing.models import Notice
 
@@ -38,6 +42,11 @@ def test_every_changelist_search_and_add_page_opens(superuser_client, model):
 @pytest.mark.parametrize("model", list(admin.site._registry), ids=lambda m: m.__name__)
 def test_every_change_page_opens(superuser_client, model):
     document = DocumentFactory(published=True)
+    task = TaskFactory(lead_department=document.organization)
+    plans_services.update_submit(
+        task=task, by=UserFactory(is_superuser=True), reported_on=date(2019, 5, 6),
+        text="已部署。", progress=30,
+    )  # fmt: skip
     DisclosureGuideFactory()
     Notice.objects.create(title="测试通告", owner_organization=document.organization)
     InterpretationFactory(organization=document.organization, documents=[document])

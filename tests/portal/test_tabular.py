@@ -2,7 +2,6 @@ import csv
 import dataclasses
 import io
 import re
-import time
 import zipfile
 from datetime import datetime
 
@@ -181,17 +180,14 @@ def test_the_limits_have_defaults_when_settings_do_not_name_them(settings):
 
 
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])
-def test_ten_thousand_rows_read_in_seconds(file_format):
+def test_ten_thousand_rows_are_read_whole(file_format):
+    # Their speed is measured by ``make bench`` (the import figures), not asserted here.
     row = ["关于做好低保工作的通知", "民政局", "社会福利", "公告", 2024, 1.5] + ["正文" * 20] * 5
     data = _build(file_format, [[f"列{n}" for n in range(11)]] + [row] * 10_000)
 
-    started = time.perf_counter()
     table = read_table(data, file_format=file_format, limits=_limits())
 
     assert table.row_count == 10_000
-    # About 2 s of openpyxl parsing inline strings on a slow machine (0.7 s for Excel's
-    # shared strings); the probe's 20,000 rows took 11.6 s before.
-    assert time.perf_counter() - started < 4
 
 
 # --- refusing bad files -------------------------------------------------------------------
@@ -206,14 +202,12 @@ def test_ten_thousand_rows_read_in_seconds(file_format):
     ],
     ids=["declared", "lying, no header", "lying, with header"],
 )  # fmt: skip
-def test_a_cell_at_xfd1048576_is_refused_in_milliseconds(settings, build, message):
+def test_a_cell_at_xfd1048576_is_refused(settings, build, message):
     settings.IMPORT_ADMIN_MAX_ROWS = 5000
     data = build()
 
-    started = time.perf_counter()
     refusal = _refusal(data, "xlsx", TableLimits.for_admin())
 
-    assert time.perf_counter() - started < 1
     assert refusal.startswith(message)
 
 
@@ -400,10 +394,8 @@ def zip_bomb() -> bytes:
 
 
 def test_a_zip_bomb_is_refused_by_its_ratio_before_openpyxl(zip_bomb, forbid_openpyxl):
-    started = time.perf_counter()
     refusal = _refusal(zip_bomb, "xlsx", _limits())
 
-    assert time.perf_counter() - started < 1
     assert refusal.startswith("XLSX 文件压缩比异常")
 
 
