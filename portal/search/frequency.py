@@ -29,14 +29,15 @@ def lexeme_shares() -> tuple[dict[str, float], int]:
         table = SearchEntry._meta.db_table
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
-                "WHERE schemaname = current_schema() AND tablename = %s AND attname = 'vector'",
-                [table],
+                "SELECT (SELECT reltuples FROM pg_class WHERE oid = %s::regclass), "
+                "most_common_elems::text::text[], most_common_elem_freqs "
+                "FROM (SELECT 1) AS one LEFT JOIN pg_stats ON schemaname = current_schema() "
+                "AND tablename = %s AND attname = 'vector'",
+                [table, table],
             )
-            row = cursor.fetchone()
-            cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [table])
-            entries = max(int(cursor.fetchone()[0]), 0)
-        if not row or not row[0]:
+            entries, *row = cursor.fetchone()
+        entries = max(int(entries), 0)
+        if not row[0]:  # never analysed yet
             return {}, entries
         lexemes, shares = row
         # The shares list ends with three summary figures (minimum, maximum, null share).

@@ -224,12 +224,13 @@ def test_personal_data_is_never_kept_as_popular_searches():
 
 def test_the_search_page_query_count_does_not_grow(django_assert_num_queries):
     DocumentFactory.create_batch(3, title="低保通知", published=True)
-    # publication counter 1, vocabularies 3, newest matches with facet columns 1, the
-    # ranked head 1, the page's entries 1, snippet texts 1, popular terms written 1
-    with django_assert_num_queries(8):
+    # publication counter 1, vocabularies 3, lexeme statistics 1, newest matches with
+    # facet columns 1, the ranked head 1, the page's entries 1, snippet texts 1, popular
+    # terms written 1
+    with django_assert_num_queries(9):
         search(q="低保")
     DocumentFactory.create_batch(30, title="低保通知", published=True)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         search(q="低保")
     # In the same version the counter and the vocabularies are not read again; a filter
     # adds the filtered newest matches.
