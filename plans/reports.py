@@ -233,7 +233,13 @@ class TaskRow:
     # template's ``date`` filter takes a third of the page's time).
     @property
     def due_text(self) -> str:
+        if not self.task.is_leaf_node():  # a section's dates are its tasks'
+            return ""
         return self.task.due_on.isoformat() if self.task.due_on else "持续推进"
+
+    @property
+    def frequency_text(self) -> str:
+        return self.task.get_frequency_display() if self.task.is_leaf_node() else ""
 
     @property
     def last_accepted_text(self) -> str:

@@ -13,6 +13,7 @@ plan_pages = [
     path("<int:pk>/ledger.xlsx", views.plan_ledger, name="plan-ledger"),
     path("<int:pk>/print/", views.plan_print, name="plan-print"),
     path("<int:pk>/summary/", views.plan_summary, name="plan-summary"),
+    path("public/", views.plan_public_list, name="plan-public-list"),
     path("<int:pk>/public/", views.plan_public, name="plan-public"),
     path("<int:plan_pk>/tasks/<int:pk>/", views.task_detail, name="task-detail"),
     path(

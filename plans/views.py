@@ -313,17 +313,34 @@ def evidence_file(request, plan_pk, task_pk, pk):
 # --- the public task list ------------------------------------------------------------
 
 
+def _public_plans():
+    """Plans published as public task lists (``Plan.is_public``), no longer drafted."""
+    return Plan.objects.filter(is_public=True).exclude(status=Plan.Status.DRAFTING)
+
+
+@require_safe
+def plan_public_list(request):
+    """Every public task list, newest year first, with its leaf tasks counted."""
+    leaf = Q(tasks__rght=F("tasks__lft") + 1)
+    plans = (
+        _public_plans()
+        .select_related("organization")
+        .annotate(
+            leaf_count=Count("tasks", filter=leaf),
+            completed_count=Count("tasks", filter=leaf & Q(tasks__status=TaskStatus.COMPLETED)),
+        )
+        .order_by("-year", "organization__tree_id", "organization__lft", "title")
+    )
+    return render(request, "plans/plan_public_list.html", {"plans": plans})
+
+
 @require_safe
 def plan_public(request, pk):
     """The plan's tasks with their status and progress, when the plan is published as
     public (``Plan.is_public``) and no longer being drafted. No reports, evidence, notes
     or names of staff: only what the plan itself and the tasks' states say."""
     plan = get_object_or_404(
-        Plan.objects.select_related("organization", "source_document").exclude(
-            status=Plan.Status.DRAFTING
-        ),
-        pk=pk,
-        is_public=True,
+        _public_plans().select_related("organization", "source_document"), pk=pk
     )
     tasks = _tasks(plan, cooperating=True)
     leaves = reports.leaf_tasks(tasks)

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from plans import services
 from plans.models import Plan
-from tests.plans.factories import TaskFactory
+from tests.plans.factories import PlanFactory, TaskFactory
 from tests.plans.trees import active_plan, leaf, public_document, screenshot
 from tests.portal.factories import UserFactory
 from tests.portal.roles import staff
@@ -172,6 +172,19 @@ def test_public_page_shows_no_reports_notes_files_or_staff(client, plan, evidenc
                    "/files/", "报送人", "审核意见"]:  # fmt: skip
         assert secret not in page, secret
     assert "局办公室" in page  # the department is public, its staff are not
+
+
+@pytest.mark.django_db
+def test_the_public_list_shows_published_plans_only_and_links_each(client, plan, agency):
+    hidden = active_plan(agency, title="未公开的方案")
+    drafted = PlanFactory(title="编制中的方案", is_public=True, status=Plan.Status.DRAFTING)
+    Plan.objects.filter(pk=plan.pk).update(is_public=True)
+    page = client.get(reverse("plans:plan-public-list")).content.decode()
+    assert reverse("plans:plan-public", kwargs={"pk": plan.pk}) in page
+    assert "具体任务 1 项，已完成 0 项" in page
+    assert hidden.title not in page and drafted.title not in page
+    home = client.get(reverse("home")).content.decode()
+    assert reverse("plans:plan-public-list") in home  # the site footer links it
 
 
 # --- query counts ----------------------------------------------------------------------
