@@ -9,6 +9,7 @@ the form, never a server error.
 
 from __future__ import annotations
 
+import re
 from pathlib import PurePath
 
 from django import forms
@@ -26,6 +27,11 @@ MAX_TEXT_CHARS = 200_000
 MAX_ROWS = 500
 MAX_LEVEL = 6
 WORD = {"docx": DOCUMENT_KINDS["docx"]}
+
+
+# Pinyin with a tone mark that a conversion tool left after characters: 政務(wù)公開 (seed
+# 003). Letters in brackets without a tone mark, (a) or (ipv), are the plan's own.
+PINYIN_ANNOTATION = re.compile(r"\((?=[a-z]*[\u00e0-\u01dc])[a-z\u00e0-\u01dc]{1,6}\)")
 
 
 def max_upload_bytes() -> int:
@@ -109,7 +115,7 @@ class PlanTextForm(forms.Form):
             except ValidationError as error:
                 self.add_error("file", error)
                 return data
-        text = clean_block(text)
+        text = PINYIN_ANNOTATION.sub("", clean_block(text))
         if not text.strip():
             raise ValidationError(
                 "没有可分解的文本：请粘贴方案全文或上传 .txt/.docx 文件。", code="empty"

@@ -78,6 +78,7 @@ class Plan(TimeStampedModel):
     reporting_weight = models.PositiveSmallIntegerField("按频次报送权重", default=10)
     created_by = models.ForeignKey(
         "portal.User",
+        verbose_name="创建人",
         on_delete=models.PROTECT,
         null=True,
         blank=True,

@@ -2,6 +2,7 @@
 refusals (a Chinese message on a 200 page, never a server error)."""
 
 import io
+import re
 
 import docx
 import pytest
@@ -138,6 +139,19 @@ def test_pasting_seed_000_proposes_its_tree_with_departments(client, agency, pla
     page = response.content.decode()
     assert "未匹配的部门：执法监督处(政策法规处)" in page  # not among the agency's
     assert "渝民办〔2019〕97号" in page  # the preamble, shown apart
+
+
+def test_pasting_seed_003_as_published_drops_the_pinyin_left_after_characters(client, agency, plan):
+    raw = demo.KEY_POINTS.read_text(encoding="utf-8")  # 政務(wù)公開, as the seed has it
+    client.force_login(agency.supervisor)
+    rows = [row.initial for row in preview(client, plan, text=raw).context["formset"].forms]
+    assert [row["title"] for row in rows if row["level"] == 1] == [
+        "圍繞中央改革重點工作加強公開", "推進行政管理和行政服務公開",
+        "落實民政業務安排和政務運行信息公開", "擴大政務參與和加強宣傳解讀", "加強政務公開基礎建設",
+    ]  # fmt: skip
+    text = "".join(row["title"] + row["requirement"] for row in rows)
+    assert "務(wù)" not in text and not re.search(r"\([a-z\u00e0-\u01dc]+\)", text)
+    assert "國家人口庫(民政部分)" in text  # brackets of the plan's own stay
 
 
 def test_saving_the_preview_creates_the_ticked_rows_as_tasks(client, agency, plan):
