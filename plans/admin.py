@@ -148,8 +148,10 @@ class TaskForm(forms.ModelForm):
 @admin.register(Task)
 class TaskAdmin(ImportExportMixin, MPTTModelAdmin):
     form = TaskForm
-    list_display = ["title", "plan", "lead_department", "deadline", "status", "progress",
+    # Short columns: the plan is a filter (its title would squeeze the tasks' own).
+    list_display = ["numbered_title", "plan_year", "lead", "deadline", "status", "progress",
                     "last_reported_on"]  # fmt: skip
+    mptt_indent_field = "numbered_title"
     list_filter = ["plan", "status", ("lead_department", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["plan", "lead_department"]
     search_fields = ["title", "number"]
@@ -169,7 +171,21 @@ class TaskAdmin(ImportExportMixin, MPTTModelAdmin):
     import_form_class = LimitedImportForm
 
     def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
+        # Newest plan first, each in its tree's order (a clerk sees leaves of several plans).
+        queryset = super().get_queryset(request).visible_to(request.user)
+        return queryset.order_by("-plan__year", "plan_id", "tree_id", "lft")
+
+    @admin.display(description="任务", ordering="lft")
+    def numbered_title(self, task):
+        return str(task)
+
+    @admin.display(description="年度", ordering="plan__year")
+    def plan_year(self, task):
+        return task.plan.year
+
+    @admin.display(description="牵头部门", ordering="lead_department__name")
+    def lead(self, task):
+        return task.lead_department.display_name if task.lead_department else ""
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -187,6 +203,8 @@ class TaskAdmin(ImportExportMixin, MPTTModelAdmin):
 
     @admin.display(description="完成时限", ordering="due_on")
     def deadline(self, task):
+        if not task.is_leaf_node():  # a section's deadlines are its tasks'
+            return ""
         if task.due_on:
             return f"{task.due_on:%Y-%m-%d}"
         return f"持续推进（{task.get_frequency_display()}）"
