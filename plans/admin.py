@@ -219,6 +219,8 @@ class TaskAdmin(ImportExportMixin, MPTTModelAdmin):
                 fields = {k: v for k, v in fields.items() if k in form.changed_data}
                 saved = services.task_change(task=obj, by=request.user, **fields)
             else:
+                if "position" not in form.changed_data:
+                    fields.pop("position", None)  # last among its siblings (task_create)
                 saved = services.task_create(plan=data["plan"], parent=data.get("parent"),
                                              by=request.user, **fields)  # fmt: skip
         except ValidationError as error:
@@ -465,6 +467,8 @@ class UpdateAdmin(admin.ModelAdmin):
 
     def file_view(self, request, object_id, file_id):
         update = self.get_object(request, unquote(object_id))  # scoped: visible_to
+        if update is not None and not self.has_view_permission(request, update):
+            raise PermissionDenied  # evidence may hold personal data
         evidence = EvidenceFile.objects.filter(update=update, pk=file_id).first()
         if update is None or evidence is None:
             raise Http404

@@ -92,7 +92,8 @@ class Assessment:
 
 def _is_judged(row: TaskRow, today) -> bool:
     task = row.task
-    return task.status == TaskStatus.COMPLETED or (task.due_on is not None and task.due_on <= today)
+    # Due today is not yet missed (as ``reports.is_past_due``).
+    return task.status == TaskStatus.COMPLETED or (task.due_on is not None and task.due_on < today)
 
 
 def _is_reporting_current(row: TaskRow, today) -> bool:

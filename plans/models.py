@@ -265,6 +265,12 @@ class Update(TimeStampedModel):
             models.CheckConstraint(
                 condition=models.Q(progress__lte=100), name="plans_update_progress_percent"
             ),
+            # One report per task waits for a decision at a time (services.update_submit).
+            models.UniqueConstraint(
+                fields=["task"],
+                condition=models.Q(status="submitted"),
+                name="plans_update_one_pending_per_task",
+            ),
         ]
 
     def __str__(self):

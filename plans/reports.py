@@ -121,9 +121,17 @@ def plan_start(year: int) -> date:
     return date(year, 1, 1)
 
 
+def reporting_frequency(task: Task) -> str:
+    """A 持续推进 task is reported on a frequency (the issue); one entered without any is
+    held to the quarterly reports 定期 means, so it cannot stay green unreported."""
+    if task.frequency or task.due_on is not None:
+        return task.frequency
+    return Frequency.QUARTERLY
+
+
 def next_report_due(task: Task, *, last_accepted_on: date | None, start: date) -> date | None:
     """The last day on which a report keeps ``task`` within its frequency, or None."""
-    months = FREQUENCY_MONTHS.get(task.frequency)
+    months = FREQUENCY_MONTHS.get(reporting_frequency(task))
     if not months:
         return None
     return add_months(last_accepted_on or start, months)
@@ -175,7 +183,7 @@ def task_light(
             on_the_day = task.due_on == today
             reasons.append("今天是完成时限" if on_the_day else f"距完成时限还有 {left} 个工作日")
     if not is_reporting_current(task, today=today, last_accepted_on=last_accepted_on, start=start):
-        reasons.append(f"超过{FREQUENCY_WORDS[task.frequency]}未报送进展")
+        reasons.append(f"超过{FREQUENCY_WORDS[reporting_frequency(task)]}未报送进展")
     if reasons:
         return Light(YELLOW, "；".join(reasons))
     return Light(GREEN, "按计划推进")

@@ -106,7 +106,7 @@ class WeightWidget(widgets.Widget):
         text = normalise_line(value)
         try:
             weight = int(float(text)) if text else 1
-        except ValueError:
+        except (ValueError, OverflowError):  # "abc", "inf"
             raise ValueError(f"权重“{text}”应为正整数。") from None
         if weight < 1 or weight > 1000:
             raise ValueError(f"权重“{text}”应为 1 到 1000 之间的整数。")
@@ -174,10 +174,11 @@ class TaskResource(resources.ModelResource):
         for value in dataset["ID"]:
             try:
                 ids.append(int(float(normalise_line(value))))
-            except ValueError:
+            except (ValueError, OverflowError):
                 continue  # reported as that row's error
-        self._tasks = (
-            Task.objects.select_related("plan", "lead_department")
+        self._tasks = (  # only tasks the importer may see (an ID from elsewhere is unknown)
+            Task.objects.visible_to(self.user)
+            .select_related("plan", "lead_department")
             .prefetch_related("cooperating_departments")
             .in_bulk(ids)
         )
@@ -186,7 +187,7 @@ class TaskResource(resources.ModelResource):
         text = normalise_line(row.get("ID"))
         try:
             task = self._tasks.get(int(float(text))) if text else None
-        except ValueError:
+        except (ValueError, OverflowError):
             raise ValidationError({"id": f"ID“{text}”应为导出表格中的任务编号。"}) from None
         if task is None:
             raise ValidationError(

@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 
+from django.utils import timezone
+
 from plans.models import Task, Update
 from plans.reports import is_completed_on_time, leaf_tasks, weighted_progress
 
@@ -51,11 +53,14 @@ def _reason(task: Task, updates: Sequence[Update], today: date) -> str:
     return f"{state}，进度{task.progress}%，{latest}"
 
 
-def _evidence_titles(updates: Sequence[Update]) -> list[str]:
+def _evidence_titles(updates: Sequence[Update], today: date) -> list[str]:
+    """Titles of the evidence the public can read by ``today`` (live, and not scheduled
+    for a later day): the summary goes into a public report."""
     titles = []
     for update in updates:
         for item in [*update.documents.all(), *update.interpretations.all()]:
-            if item.is_live and item.title not in titles:
+            public = item.is_live and timezone.localdate(item.published_at) <= today
+            if public and item.title not in titles:
                 titles.append(item.title)
     return titles
 
@@ -80,7 +85,7 @@ def _section(
         for task in done:
             evidence += [
                 title
-                for title in _evidence_titles(updates.get(task.pk, ()))
+                for title in _evidence_titles(updates.get(task.pk, ()), today)
                 if title not in evidence
             ]
         sentence = f"已完成{len(done)}项：{'、'.join(task.title for task in done)}。"

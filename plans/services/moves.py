@@ -38,6 +38,11 @@ def _lock_trees() -> None:
 
 
 def _locked(task: Task) -> Task:
+    """The task under its row lock, taken after its plan's: every write to a plan's tasks
+    locks the plan first, so one from the top (suspending a section, then its leaves) and
+    one from below (accepting a leaf's report, then rolling up) never deadlock."""
+    plan_id = task.plan_id or Task.objects.values_list("plan_id", flat=True).get(pk=task.pk)
+    list(Plan.objects.select_for_update().filter(pk=plan_id).values_list("pk"))
     return Task.objects.select_related("plan").select_for_update(of=("self",)).get(pk=task.pk)
 
 
@@ -117,6 +122,8 @@ def settled_status(task: Task, *, today: date) -> str:
     suspended leaves keep theirs (only a report or a supervisor moves them)."""
     if task.status in (TaskStatus.COMPLETED, TaskStatus.SUSPENDED):
         return task.status
+    if task.plan.status != Plan.Status.ACTIVE:  # a drafted or archived plan's record stays
+        return task.status
     return open_status(task, today=today)
 
 
@@ -129,7 +136,7 @@ def open_status(task: Task, *, today: date) -> str:
 
 def rolled_up(children: list[Task], *, today: date) -> tuple[int, str]:
     """A parent's progress (weighted mean of its children's) and status: 已完成 when every
-    child is, 已逾期 when any is, 已暂缓 when all are, 未启动 when none has begun,
+    child is (a suspended one included), 已逾期 when any is, 已暂缓 when all are, 未启动 when none has begun,
     else 推进中. Suspended children leave the weighted mean."""
     active = [child for child in children if child.status != TaskStatus.SUSPENDED]
     if not children:
@@ -139,8 +146,8 @@ def rolled_up(children: list[Task], *, today: date) -> tuple[int, str]:
     total = sum(child.weight for child in active)
     progress = round(sum(child.progress * child.weight for child in active) / total)
     statuses = {child.status for child in active}
-    if statuses == {TaskStatus.COMPLETED}:
-        return 100, TaskStatus.COMPLETED
+    if statuses == {TaskStatus.COMPLETED} and len(active) == len(children):
+        return 100, TaskStatus.COMPLETED  # a suspended child is not done: its parent is not
     if TaskStatus.OVERDUE in statuses:
         return min(progress, 99), TaskStatus.OVERDUE
     if statuses == {TaskStatus.NOT_STARTED} and progress == 0:

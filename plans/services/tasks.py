@@ -266,10 +266,10 @@ def tasks_mark_overdue(*, today: date, by=None, now: datetime | None = None) -> 
     Returns how many tasks changed."""
     now = now or timezone.now()
     late = Task.objects.overdue(today).values_list("pk", flat=True)
-    rescheduled = (
+    rescheduled = (  # only in active plans: an archived plan's record stays as it was
         Task.objects.leaves()
-        .filter(status=TaskStatus.OVERDUE)
-        .exclude(plan__status=Plan.Status.ACTIVE, due_on__lt=today)
+        .filter(status=TaskStatus.OVERDUE, plan__status=Plan.Status.ACTIVE)
+        .exclude(due_on__lt=today)
         .values_list("pk", flat=True)
     )
     changed = 0

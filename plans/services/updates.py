@@ -81,6 +81,15 @@ def update_check(
         errors.setdefault("task", []).append(f"任务{task.get_status_display()}，无需报送。")
     if reported_on is None or reported_on > today:
         errors.setdefault("reported_on", []).append("报送日期不能晚于今天。")
+    elif reported_on.year < task.plan.year:
+        errors.setdefault("reported_on", []).append(
+            f"报送日期不能早于方案年度（{task.plan.year}年）。"
+        )
+    elif task.last_reported_on and reported_on < task.last_reported_on:
+        # Dated reports decide 按期完成 and the 考核: none may slip in before the last one.
+        errors.setdefault("reported_on", []).append(
+            f"报送日期不能早于该任务最近采纳的进展（{task.last_reported_on:%Y-%m-%d}）。"
+        )
     text = clean_block(text).strip()
     if not text:
         errors.setdefault("text", []).append("请填写进展情况。")

@@ -143,8 +143,13 @@ def test_reporting_frequency_from_the_last_accepted_report_or_the_plan_start():
     half = task(2, frequency=Frequency.HALF_YEARLY)
     assert light(half, date(2026, 7, 1)).colour == reports.GREEN  # from 1 January
     assert light(half, date(2026, 7, 2)).reason == "超过半年未报送进展"
+    # 持续推进 without a frequency is held to quarterly reports (定期); a dated task without
+    # one only to its deadline.
     quiet = task(3, frequency=Frequency.NONE)
-    assert light(quiet, date(2026, 12, 1)) == Light(reports.GREEN, "按计划推进")
+    assert light(quiet, date(2026, 4, 1)).colour == reports.GREEN
+    assert light(quiet, date(2026, 4, 2)) == Light(reports.YELLOW, "超过一个季度未报送进展")
+    dated = task(4, due_on=date(2026, 12, 31), frequency=Frequency.NONE)
+    assert light(dated, date(2026, 11, 2)) == Light(reports.GREEN, "按计划推进")
 
 
 def test_both_yellow_reasons_are_given():

@@ -442,11 +442,11 @@ def test_a_three_level_tree_rolls_up_by_weight_without_its_suspended_child(agenc
     accepted(other, agency, 100, files=[screenshot()])
     root.refresh_from_db()
     section.refresh_from_db()
+    # Every active task is done, but the deferred one is not: neither parent completes.
     assert (section.status, section.progress, root.status, root.progress) == (
-        S.COMPLETED, 100, S.COMPLETED, 100)  # fmt: skip
-    assert root.completed_on == DAY
-    assert [e.to_status for e in events(root, TaskEvent.Action.ROLLED_UP)] == [
-        S.IN_PROGRESS, S.COMPLETED]  # fmt: skip
+        S.IN_PROGRESS, 99, S.IN_PROGRESS, 99)  # fmt: skip
+    assert root.completed_on is None
+    assert [e.to_status for e in events(root, TaskEvent.Action.ROLLED_UP)] == [S.IN_PROGRESS]
 
 
 def test_a_parent_is_overdue_when_a_child_is(agency):
@@ -467,7 +467,7 @@ def test_a_parent_is_overdue_when_a_child_is(agency):
         ([(S.COMPLETED, 100, 1), (S.NOT_STARTED, 0, 1)], (50, S.IN_PROGRESS)),
         ([(S.COMPLETED, 100, 99), (S.IN_PROGRESS, 0, 1)], (99, S.IN_PROGRESS)),
         ([(S.OVERDUE, 10, 1), (S.COMPLETED, 100, 1)], (55, S.OVERDUE)),
-        ([(S.COMPLETED, 100, 1), (S.SUSPENDED, 0, 5)], (100, S.COMPLETED)),
+        ([(S.COMPLETED, 100, 1), (S.SUSPENDED, 0, 5)], (99, S.IN_PROGRESS)),  # one deferred
     ],
 )
 def test_rolled_up_figures(children, expected):

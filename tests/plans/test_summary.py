@@ -31,7 +31,7 @@ def plan(agency):
     plan = active_plan(agency, title="2019年政务公开工作方案")
     decisions = TaskFactory(plan=plan, number="一、", title="推进决策公开")
     execution = TaskFactory(plan=plan, number="二、", title="推进执行公开")
-    notice = public_document(agency, title="关于公开重大决策事项目录的通知")
+    notice = public_document(agency, title="关于公开重大决策事项目录的通知", written_on=DAY)
     done = leaf(
         plan, agency, parent=decisions, title="公开重大决策事项目录", due_on=date(2019, 12, 31)
     )
@@ -43,6 +43,13 @@ def plan(agency):
     late = leaf(plan, agency, parent=execution, title="公开督查结果", due_on=date(2019, 6, 30))
     report(late, agency, 30, on=DAY, text="这份报送未被采纳，不应出现。")  # waits: never counts
     return plan
+
+
+def test_evidence_published_after_the_day_of_the_summary_is_not_named(plan):
+    Document.objects.filter(title="关于公开重大决策事项目录的通知").update(
+        published_at=timezone.make_aware(datetime(2019, 8, 1, 9))
+    )
+    assert "关于公开重大决策事项目录的通知" not in generated_summary(plan, today=LATER)
 
 
 def test_the_summary_by_hand(plan, agency):
