@@ -127,6 +127,16 @@ def reset_process_caches() -> None:
     terms.discard_tally()
 
 
+def for_a_while(name: str, seconds: float, load: Callable[[], object]):
+    """``load()``'s result, kept in this process for ``seconds``: for figures that change
+    by themselves rather than by publications (PostgreSQL's statistics after an ANALYZE)."""
+    now = time.monotonic()
+    cached = _vocabularies.get(name)
+    if cached is None or cached[0] < now:
+        cached = _vocabularies[name] = (now + seconds, load())
+    return cached[1]
+
+
 def per_version(name: str, load: Callable[[], object]):
     """``load()``'s result, kept in this process until the publication counter moves:
     for small reference data every public page reads (topic tree, genres, organizations),

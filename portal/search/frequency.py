@@ -16,14 +16,16 @@ import math
 from django.db import connection
 
 from portal.models import SearchEntry
-from portal.publication import per_version
+from portal.publication import for_a_while
 from portal.search.textsearch import is_prefix_token
+
+STATISTICS_SECONDS = 300
 
 
 def lexeme_shares() -> tuple[dict[str, float], int]:
     """The most common lexemes of the full-text vectors with the share of entries holding
-    each (``pg_stats``, as of the last ANALYZE), and the number of entries; read once per
-    publication version."""
+    each (``pg_stats``, as of the last ANALYZE, which autovacuum runs as the table
+    changes), and the number of entries; read again every few minutes."""
 
     def load():
         table = SearchEntry._meta.db_table
@@ -43,7 +45,7 @@ def lexeme_shares() -> tuple[dict[str, float], int]:
         # The shares list ends with three summary figures (minimum, maximum, null share).
         return dict(zip(lexemes, shares[: len(lexemes)], strict=True)), entries
 
-    return per_version("lexeme_shares", load)
+    return for_a_while("lexeme_shares", STATISTICS_SECONDS, load)
 
 
 def estimated_matches(tokens: list[str]) -> int | None:
