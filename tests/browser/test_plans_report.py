@@ -82,7 +82,12 @@ def test_the_public_task_list_passes_axe(browser, plans_site, viewport):
     assert plan.is_public
     context = browser.new_context(locale="zh-CN", viewport=viewport)
     page = context.new_page()
-    page.goto(f"{plans_site}/plans/{plan.pk}/public/")
+    page.goto(f"{plans_site}/")  # a citizen finds the lists from the footer
+    page.get_by_role("link", name="政务公开工作方案任务清单").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("政务公开工作方案任务清单")
+    assert no_sideways_scroll(page)
+    assert accessibility_violations(page) == []
+    page.get_by_role("link", name=plan.title).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"{plan.title}任务清单")
     expect(page.get_by_role("region", name="任务清单表（可左右滚动）")).to_be_visible()
     assert no_sideways_scroll(page)
