@@ -44,13 +44,16 @@ class PlanAdmin(admin.ModelAdmin):
     search_fields = ["title"]
     ordering = ["-year", "pk"]
     autocomplete_fields = ["organization", "source_document"]
-    readonly_fields = ["status", "created_by", "report_link"]
+    readonly_fields = ["status", "activated_on", "archived_on", "created_by", "report_link"]
     actions = ["activate_selected", "archive_selected"]
     fieldsets = [
         (None, {"fields": ["year", "title", "organization", "source_document", "is_public"]}),
         ("考核权重", {"fields": ["on_time_weight", "progress_weight", "reporting_weight"]}),
         ("年度总结", {"fields": ["summary"]}),
-        ("状态", {"fields": ["status", "created_by", "report_link"]}),
+        (
+            "状态",
+            {"fields": ["status", "activated_on", "archived_on", "created_by", "report_link"]},
+        ),
     ]
 
     def get_queryset(self, request):

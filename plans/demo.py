@@ -212,7 +212,7 @@ def _new_plan(*, year, title, bureau, seed, users, deadlines, drafted) -> Plan:
         by=users["supervisor"],
         now=drafted,
     )
-    return services.plan_activate(plan=plan, by=users["supervisor"])
+    return services.plan_activate(plan=plan, by=users["supervisor"], now=drafted)
 
 
 def load_2019(*, bureau, seed, users, evidence) -> Plan | None:
@@ -236,7 +236,7 @@ def load_2019(*, bureau, seed, users, evidence) -> Plan | None:
         _report(task, on=on, progress=progress, by=_reporter(task, users),
                 supervisor=users["supervisor"], evidence=evidence)  # fmt: skip
     # Every task done: no deadline run for 2019 (it would reach this year's plan too).
-    return services.plan_archive(plan=plan, by=users["supervisor"])
+    return services.plan_archive(plan=plan, by=users["supervisor"], now=_at(date(2020, 1, 10), 9))
 
 
 def load_current(*, bureau, users, evidence, today: date) -> Plan | None:

@@ -63,6 +63,9 @@ class Plan(TimeStampedModel):
         help_text="目录中印发本方案的文件（例如“关于印发2019年政务公开工作方案的通知”）。",
     )
     status = models.CharField("状态", max_length=20, choices=Status, default=Status.DRAFTING)
+    # Reporting is owed from the day a plan starts (plans.reports.plan_start).
+    activated_on = models.DateField("启动执行日期", null=True, blank=True, editable=False)
+    archived_on = models.DateField("归档日期", null=True, blank=True, editable=False)
     is_public = models.BooleanField(
         "公开任务清单", default=False, help_text="勾选后，公众可查看本方案各项任务的完成状态。"
     )

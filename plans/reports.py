@@ -115,10 +115,11 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, month_calendar.monthrange(year, month)[1]))
 
 
-def plan_start(year: int) -> date:
-    """Reporting is owed from 1 January of the plan's year: a plan records no date of
-    its own start, and its tasks are the year's work whenever the plan was entered."""
-    return date(year, 1, 1)
+def plan_start(year: int, activated_on: date | None = None) -> date:
+    """Reporting is owed from the day the plan started (执行中), and never before 1 January
+    of its year: a plan started in April does not owe the first quarter's reports."""
+    first = date(year, 1, 1)
+    return max(first, activated_on) if activated_on else first
 
 
 def reporting_frequency(task: Task) -> str:

@@ -89,7 +89,7 @@ def build_plan_report(plan: Plan, *, today=None, cooperating=False) -> reports.P
         _tasks(plan, cooperating=cooperating),
         today=today,
         calendar=_calendar(today),
-        start=reports.plan_start(plan.year),
+        start=reports.plan_start(plan.year, plan.activated_on),
     )
     url = _task_url(plan)
     for row in report.task_rows:
@@ -253,7 +253,7 @@ def task_detail(request, plan_pk, pk):
     children = list(task.get_children().select_related("lead_department"))
     last = task.last_reported_on  # the latest accepted report's date (update_accept)
     today = timezone.localdate()
-    start = reports.plan_start(task.plan.year)
+    start = reports.plan_start(task.plan.year, task.plan.activated_on)
     calendar = _calendar(today)  # read for a section too: the same queries on every task page
     row = reports.TaskRow(
         task=task,

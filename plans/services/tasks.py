@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -74,8 +75,10 @@ def plan_create(
     return plan
 
 
-def _plan_move(plan: Plan, *, by, frm: str, to: str, refusal: str) -> Plan:
+def _plan_move(plan: Plan, *, by, frm: str, to: str, refusal: str, now) -> Plan:
+    """Move a plan, date the move and record it in the plan's admin history."""
     _require(by, SUPERVISE, "只有督查员可以启动或归档工作方案。")
+    now = now or timezone.now()
     with transaction.atomic():
         plan = Plan.objects.select_for_update().get(pk=plan.pk)
         if plan.status != frm:
@@ -83,21 +86,28 @@ def _plan_move(plan: Plan, *, by, frm: str, to: str, refusal: str) -> Plan:
         if to == Plan.Status.ACTIVE and not plan.tasks.exists():
             raise ValidationError("方案还没有任务，不能启动执行。", code="empty")
         plan.status = to
+        dated = "activated_on" if to == Plan.Status.ACTIVE else "archived_on"
+        setattr(plan, dated, timezone.localdate(now))
         plan.full_clean()
-        plan.save(update_fields=["status", "updated_at"])
+        plan.save(update_fields=["status", dated, "updated_at"])
+        LogEntry.objects.log_actions(
+            user_id=by.pk, queryset=[plan], action_flag=CHANGE, single_object=True,
+            change_message=f"{Plan.Status(frm).label} → {Plan.Status(to).label}",
+        )  # fmt: skip
     return plan
 
 
-def plan_activate(*, plan: Plan, by) -> Plan:
-    """编制中 → 执行中: departments report, deadlines count. Requires ``supervise_plan``."""
+def plan_activate(*, plan: Plan, by, now: datetime | None = None) -> Plan:
+    """编制中 → 执行中: departments report from this day, deadlines count. Requires
+    ``supervise_plan``."""
     return _plan_move(plan, by=by, frm=Plan.Status.DRAFTING, to=Plan.Status.ACTIVE,
-                      refusal="只有编制中的方案可以启动执行。")  # fmt: skip
+                      refusal="只有编制中的方案可以启动执行。", now=now)  # fmt: skip
 
 
-def plan_archive(*, plan: Plan, by) -> Plan:
+def plan_archive(*, plan: Plan, by, now: datetime | None = None) -> Plan:
     """执行中 → 已归档: the year is over; nothing is reported or changed any more."""
     return _plan_move(plan, by=by, frm=Plan.Status.ACTIVE, to=Plan.Status.ARCHIVED,
-                      refusal="只有执行中的方案可以归档。")  # fmt: skip
+                      refusal="只有执行中的方案可以归档。", now=now)  # fmt: skip
 
 
 # --- the task tree ------------------------------------------------------------------------

@@ -152,6 +152,17 @@ def test_reporting_frequency_from_the_last_accepted_report_or_the_plan_start():
     assert light(dated, date(2026, 11, 2)) == Light(reports.GREEN, "按计划推进")
 
 
+def test_reports_are_owed_from_the_day_the_plan_started_not_before_its_year():
+    assert reports.plan_start(2026) == date(2026, 1, 1)
+    assert reports.plan_start(2026, date(2026, 4, 15)) == date(2026, 4, 15)
+    assert reports.plan_start(2026, date(2025, 12, 20)) == date(2026, 1, 1)  # drafted early
+    monthly = task(1, frequency=Frequency.MONTHLY)
+    started = reports.plan_start(2026, date(2026, 4, 15))
+    on = date(2026, 5, 15)
+    assert reports.task_light(monthly, today=on, calendar=reports.Calendar(),
+                              last_accepted_on=None, start=started).colour == reports.GREEN  # fmt: skip
+
+
 def test_both_yellow_reasons_are_given():
     item = task(1, due_on=date(2026, 10, 9), frequency=Frequency.QUARTERLY)
     assert light(item, TODAY).reason == "距完成时限还有 4 个工作日；超过一个季度未报送进展"

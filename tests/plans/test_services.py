@@ -5,6 +5,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 
@@ -48,10 +49,14 @@ def test_a_plan_year_out_of_range_is_refused(agency):
 def test_a_plan_starts_and_is_archived_by_a_supervisor(agency):
     plan = PlanFactory(organization=agency.bureau, status=Plan.Status.DRAFTING)
     TaskFactory(plan=plan)
-    plan = services.plan_activate(plan=plan, by=agency.supervisor)
-    assert plan.status == Plan.Status.ACTIVE
-    plan = services.plan_archive(plan=plan, by=agency.supervisor)
-    assert Plan.objects.get(pk=plan.pk).status == Plan.Status.ARCHIVED
+    plan = services.plan_activate(plan=plan, by=agency.supervisor, now=NOON)
+    assert (plan.status, plan.activated_on) == (Plan.Status.ACTIVE, date(2019, 5, 10))
+    plan = services.plan_archive(plan=plan, by=agency.supervisor, now=datetime(
+        2020, 1, 10, 9, tzinfo=ZoneInfo("Asia/Shanghai")))  # fmt: skip
+    plan = Plan.objects.get(pk=plan.pk)
+    assert (plan.status, plan.archived_on) == (Plan.Status.ARCHIVED, date(2020, 1, 10))
+    history = LogEntry.objects.filter(object_id=str(plan.pk)).order_by("pk")
+    assert [entry.change_message for entry in history] == ["编制中 → 执行中", "执行中 → 已归档"]
 
 
 def test_a_plan_without_tasks_does_not_start(agency):
