@@ -155,7 +155,9 @@ class TaskAdmin(ImportExportMixin, MPTTModelAdmin):
     list_display = ["numbered_title", "plan_year", "lead", "deadline", "status", "progress",
                     "last_reported_on"]  # fmt: skip
     mptt_indent_field = "numbered_title"
-    list_filter = ["plan", "status", ("lead_department", admin.RelatedOnlyFieldListFilter)]
+    # Only the plans and departments of the tasks the user sees.
+    list_filter = [("plan", admin.RelatedOnlyFieldListFilter), "status",
+                   ("lead_department", admin.RelatedOnlyFieldListFilter)]  # fmt: skip
     list_select_related = ["plan", "lead_department"]
     search_fields = ["title", "number"]
     autocomplete_fields = ["lead_department", "cooperating_departments"]
@@ -340,7 +342,8 @@ class UpdateAdmin(admin.ModelAdmin):
     form = UpdateForm
     list_display = ["reported_on", "task", "department", "progress", "status", "submitted_by",
                     "decided_by"]  # fmt: skip
-    list_filter = ["status", "task__plan", ("task__lead_department", admin.RelatedOnlyFieldListFilter)]  # fmt: skip
+    list_filter = ["status", ("task__plan", admin.RelatedOnlyFieldListFilter),
+                   ("task__lead_department", admin.RelatedOnlyFieldListFilter)]  # fmt: skip
     list_select_related = ["task__plan", "task__lead_department", "submitted_by", "decided_by"]
     search_fields = ["task__title", "text"]
     ordering = ["-reported_on", "-pk"]

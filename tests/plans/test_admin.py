@@ -6,6 +6,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from plans.models import Task, TaskEvent, Update
+from tests.plans.factories import PlanFactory
 from tests.plans.trees import DAY, active_plan, leaf, report, screenshot
 from tests.portal.factories import UserFactory
 
@@ -68,6 +69,16 @@ def test_a_clerk_sees_only_their_organizations_tasks(client, agency, plan_rows):
     other_report = report(theirs, agency, 10, by=agency.supervisor)
     page = client.get(reverse("admin:plans_update_change", args=[other_report.pk]))
     assert page.status_code == 302
+
+
+def test_a_clerk_s_filters_name_only_the_plans_of_their_tasks(client, agency, plan_rows):
+    other = PlanFactory(title="另一个局的工作方案", organization=agency.elsewhere)
+    leaf(other, agency, lead_department=agency.elsewhere)
+    client.force_login(agency.clerk)
+    assert "另一个局的工作方案" not in client.get(reverse("admin:plans_task_changelist")).text
+    assert "另一个局的工作方案" not in client.get(reverse("admin:plans_update_changelist")).text
+    client.force_login(agency.supervisor)
+    assert "另一个局的工作方案" in client.get(reverse("admin:plans_task_changelist")).text
 
 
 def test_the_changelists_query_count_does_not_grow(client, agency, plan_rows,
