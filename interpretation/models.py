@@ -2,7 +2,6 @@
 linked both ways to the policy documents they interpret (双向关联)."""
 
 import posixpath
-import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,7 +15,7 @@ from portal.followers import publish_followers
 from portal.models import Organization, Publishable, TimeStampedModel
 from portal.plaintext import clean_block, strip_to_line
 from portal.richtext import to_html
-from portal.uploads import DOCUMENT_KINDS, MEDIA_KINDS, inspect_upload
+from portal.uploads import DOCUMENT_KINDS, MEDIA_KINDS, inspect_upload, random_name
 
 IMAGE_KINDS = {key: DOCUMENT_KINDS[key] for key in ("jpg", "png")}
 
@@ -91,8 +90,7 @@ class Interpretation(Publishable, TimeStampedModel):
 
 
 def media_path(media, filename: str) -> str:
-    extension = posixpath.splitext(filename)[1].lower()[:10]
-    return f"interpretations/{secrets.token_hex(8)}{extension}"
+    return random_name("interpretations", filename, token_bytes=8)
 
 
 class Media(models.Model):

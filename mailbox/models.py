@@ -7,17 +7,15 @@ public version, ``Reply``, holds only the reviewed redacted text and goes throug
 portal's review-then-publish workflow with the writer's consent checked under the lock.
 """
 
-import posixpath
-import secrets
-
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
 from mailbox.querysets import LetterQuerySet, ReplyQuerySet
 from portal.fields import BlockField, LineField
-from portal.models import Organization, Publishable, TimeStampedModel
+from portal.models import AppendOnly, Organization, Publishable, TimeStampedModel
 from portal.redaction import EMAIL, NAME, PHONE, leftovers
+from portal.uploads import random_name
 
 RESERVED_SLUGS = {"track", "stats", "feeds"}
 
@@ -192,7 +190,7 @@ class Letter(TimeStampedModel):
         return [(NAME, self.name), (PHONE, self.phone), (EMAIL, self.email)]
 
 
-class LetterEvent(models.Model):
+class LetterEvent(AppendOnly):
     """One step in a letter's handling. Append-only: a database trigger refuses UPDATE
     and DELETE (migration 0002), as for ``portal.models.WorkflowEvent``."""
 
@@ -250,18 +248,9 @@ class LetterEvent(models.Model):
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError("办理记录不可修改。")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError("办理记录不可删除。")
-
 
 def attachment_path(attachment, filename: str) -> str:
-    extension = posixpath.splitext(filename)[1].lower()[:10]
-    return f"mailbox/{secrets.token_hex(12)}{extension}"
+    return random_name("mailbox", filename)
 
 
 class LetterAttachment(models.Model):

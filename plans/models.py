@@ -11,9 +11,6 @@ with the database trigger of migration 0002, on the pattern of ``portal``'s
 ``WorkflowEvent``). Every move goes through ``services._transition``.
 """
 
-import posixpath
-import secrets
-
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -22,7 +19,8 @@ from mptt.models import MPTTModel, TreeForeignKey
 
 from plans.querysets import PlanQuerySet, TaskQuerySet, UpdateQuerySet
 from portal.fields import BlockField, LineField
-from portal.models import Organization, TimeStampedModel
+from portal.models import AppendOnly, Organization, TimeStampedModel
+from portal.uploads import random_name
 
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
 
@@ -281,8 +279,7 @@ class Update(TimeStampedModel):
 
 
 def evidence_path(evidence, filename: str) -> str:
-    extension = posixpath.splitext(filename)[1].lower()[:10]
-    return f"plans/{secrets.token_hex(12)}{extension}"
+    return random_name("plans", filename)
 
 
 class EvidenceFile(models.Model):
@@ -341,7 +338,7 @@ UPDATE_MOVES = {
 }
 
 
-class TaskEvent(models.Model):
+class TaskEvent(AppendOnly):
     """One step in a task's life or in one of its reports. Append-only: a database trigger
     refuses UPDATE and DELETE (migration 0002), as for ``portal.models.WorkflowEvent``."""
 
@@ -389,11 +386,3 @@ class TaskEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError("任务记录不可修改。")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError("任务记录不可删除。")

@@ -10,7 +10,7 @@ tasks, and the plans that hold such a task or that their own organization made.
 from datetime import date
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from mptt.querysets import TreeQuerySet
 
 from portal.scopes import ALL, acting_scope
@@ -92,6 +92,23 @@ class PlanQuerySet(models.QuerySet):
 
     def active(self):
         return self.filter(status="active")
+
+    def public(self):
+        """Plans published as public task lists (``Plan.is_public``), no longer drafted."""
+        return self.filter(is_public=True).exclude(status="drafting")
+
+    def listed(self):
+        """Newest year first, each with its leaf tasks counted (``leaf_count``) and the
+        completed ones (``completed_count``), in one query."""
+        leaf = Q(tasks__rght=F("tasks__lft") + 1)
+        return (
+            self.select_related("organization")
+            .annotate(
+                leaf_count=Count("tasks", filter=leaf),
+                completed_count=Count("tasks", filter=leaf & Q(tasks__status="completed")),
+            )
+            .order_by("-year", "organization__tree_id", "organization__lft", "title")
+        )
 
 
 class UpdateQuerySet(models.QuerySet):

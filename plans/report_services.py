@@ -1,35 +1,24 @@
 """The report pages' writes: the 考核 weights and the year-end summary of a plan.
 
 Each needs ``plans.supervise_plan`` (or a superuser): ``portal.oversee_all`` alone lets a
-supervisor read every plan, not change one. A plan has no event table of its own, so
-each change is recorded in the admin's history of the plan (``LogEntry``), where the
-plan's other edits are.
+supervisor read every plan, not change one. Each change is recorded in the plan's
+admin history (``services.log_plan_change``), as starting and archiving it are.
 """
 
 from __future__ import annotations
 
-from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from plans.models import Plan
+from plans.querysets import SUPERVISE
+from plans.services import log_plan_change
 
-SUPERVISE = "plans.supervise_plan"
 MAX_WEIGHT = 100
 
 
 def may_change_reports(user) -> bool:
     return user.is_superuser or user.has_perm(SUPERVISE)
-
-
-def _log(plan: Plan, by, message: str) -> None:
-    LogEntry.objects.log_actions(
-        user_id=by.pk,
-        queryset=[plan],
-        action_flag=CHANGE,
-        change_message=message,
-        single_object=True,
-    )
 
 
 def plan_set_weights(
@@ -58,7 +47,7 @@ def plan_set_weights(
             setattr(plan, name, value)
         plan.full_clean()
         plan.save(update_fields=[*weights, "updated_at"])
-        _log(
+        log_plan_change(
             plan,
             by,
             f"修改考核权重：按期完成 {old[0]}→{on_time_weight}，完成进度 {old[1]}→"
@@ -76,5 +65,5 @@ def plan_set_summary(*, plan: Plan, text: str, by) -> Plan:
         plan.summary = text  # BlockField normalises it on save
         plan.full_clean()
         plan.save(update_fields=["summary", "updated_at"])
-        _log(plan, by, "修改年度总结")
+        log_plan_change(plan, by, "修改年度总结")
     return plan

@@ -17,7 +17,6 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, F, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -125,15 +124,7 @@ def _report_context(request, plan: Plan, *, weights_form=None) -> dict:
 @require_safe
 @supervisors_only
 def plan_list(request):
-    leaf = Q(tasks__rght=F("tasks__lft") + 1)
-    plans = (
-        Plan.objects.select_related("organization")
-        .annotate(
-            leaf_count=Count("tasks", filter=leaf),
-            completed_count=Count("tasks", filter=leaf & Q(tasks__status=TaskStatus.COMPLETED)),
-        )
-        .order_by("-year", "organization__tree_id", "organization__lft", "title")
-    )
+    plans = Plan.objects.listed()
     years: dict[int, list[Plan]] = {}
     for plan in plans:
         years.setdefault(plan.year, []).append(plan)
@@ -313,25 +304,10 @@ def evidence_file(request, plan_pk, task_pk, pk):
 # --- the public task list ------------------------------------------------------------
 
 
-def _public_plans():
-    """Plans published as public task lists (``Plan.is_public``), no longer drafted."""
-    return Plan.objects.filter(is_public=True).exclude(status=Plan.Status.DRAFTING)
-
-
 @require_safe
 def plan_public_list(request):
     """Every public task list, newest year first, with its leaf tasks counted."""
-    leaf = Q(tasks__rght=F("tasks__lft") + 1)
-    plans = (
-        _public_plans()
-        .select_related("organization")
-        .annotate(
-            leaf_count=Count("tasks", filter=leaf),
-            completed_count=Count("tasks", filter=leaf & Q(tasks__status=TaskStatus.COMPLETED)),
-        )
-        .order_by("-year", "organization__tree_id", "organization__lft", "title")
-    )
-    return render(request, "plans/plan_public_list.html", {"plans": plans})
+    return render(request, "plans/plan_public_list.html", {"plans": Plan.objects.public().listed()})
 
 
 @require_safe
@@ -340,7 +316,7 @@ def plan_public(request, pk):
     public (``Plan.is_public``) and no longer being drafted. No reports, evidence, notes
     or names of staff: only what the plan itself and the tasks' states say."""
     plan = get_object_or_404(
-        _public_plans().select_related("organization", "source_document"), pk=pk
+        Plan.objects.public().select_related("organization", "source_document"), pk=pk
     )
     tasks = _tasks(plan, cooperating=True)
     leaves = reports.leaf_tasks(tasks)

@@ -284,7 +284,23 @@ class Publishable(models.Model):
         return self.is_live and not self.is_scheduled
 
 
-class WorkflowEvent(models.Model):
+class AppendOnly(models.Model):
+    """A history row: written once, never edited, never deleted (the database trigger of
+    each table enforces the same below the ORM)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError(f"{self._meta.verbose_name}不可修改。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(f"{self._meta.verbose_name}不可删除。")
+
+
+class WorkflowEvent(AppendOnly):
     """One step in an item's history. Append-only: never edited, never deleted."""
 
     class Action(models.TextChoices):
@@ -318,14 +334,6 @@ class WorkflowEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.by} {self.get_action_display()}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError("流程记录不可修改。")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError("流程记录不可删除。")
 
 
 class Revision(models.Model):

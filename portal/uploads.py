@@ -23,6 +23,8 @@ Settings, read with these defaults when absent:
 """
 
 import logging
+import posixpath
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -87,6 +89,13 @@ MEDIA_KINDS = {
 
 MAX_EXTRACTED_CHARS = 200_000
 MAX_EXTRACTED_PDF_PAGES = 200
+
+
+def random_name(folder: str, filename: str, *, token_bytes: int = 12) -> str:
+    """A stored name under ``folder`` that never reuses the uploader's name (which only
+    becomes the download's Content-Disposition): random, with the extension kept."""
+    extension = posixpath.splitext(filename)[1].lower()[:10]
+    return f"{folder}/{secrets.token_hex(token_bytes)}{extension}"
 
 
 def inspect_upload(upload, *, kinds=DOCUMENT_KINDS, max_bytes: int | None = None) -> FileKind:

@@ -26,6 +26,7 @@ from plans.services.moves import (
 from plans.services.tasks import (
     CHANGEABLE,
     TRACKED,
+    log_plan_change,
     plan_activate,
     plan_archive,
     plan_create,
@@ -47,7 +48,7 @@ from plans.services.updates import (
 
 __all__ = [
     "CHANGEABLE", "EVIDENCE_MAX_FILES", "NEEDS_EVIDENCE", "TRACKED", "_transition",
-    "_update_transition", "may_report", "open_status", "plan_activate", "plan_archive",
+    "_update_transition", "log_plan_change", "may_report", "open_status", "plan_activate", "plan_archive",
     "plan_create", "rolled_up", "rollup", "rollup_subtree", "settled_status", "task_change",
     "task_create", "task_resume", "task_suspend", "tasks_mark_overdue", "update_accept",
     "update_check", "update_return", "update_submit",

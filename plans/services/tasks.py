@@ -75,6 +75,15 @@ def plan_create(
     return plan
 
 
+def log_plan_change(plan: Plan, by, message: str) -> None:
+    """Record a change of the plan itself in its admin history (``LogEntry``): a plan has
+    no event table of its own; its tasks do."""
+    LogEntry.objects.log_actions(
+        user_id=by.pk, queryset=[plan], action_flag=CHANGE, change_message=message,
+        single_object=True,
+    )  # fmt: skip
+
+
 def _plan_move(plan: Plan, *, by, frm: str, to: str, refusal: str, now) -> Plan:
     """Move a plan, date the move and record it in the plan's admin history."""
     _require(by, SUPERVISE, "只有督查员可以启动或归档工作方案。")
@@ -90,10 +99,7 @@ def _plan_move(plan: Plan, *, by, frm: str, to: str, refusal: str, now) -> Plan:
         setattr(plan, dated, timezone.localdate(now))
         plan.full_clean()
         plan.save(update_fields=["status", dated, "updated_at"])
-        LogEntry.objects.log_actions(
-            user_id=by.pk, queryset=[plan], action_flag=CHANGE, single_object=True,
-            change_message=f"{Plan.Status(frm).label} → {Plan.Status(to).label}",
-        )  # fmt: skip
+        log_plan_change(plan, by, f"{Plan.Status(frm).label} → {Plan.Status(to).label}")
     return plan
 
 
