@@ -10,7 +10,7 @@ PORT ?= 8000
 export PORT
 
 .DEFAULT_GOAL := help
-.PHONY: help run test bench wrk setup install db stop-db migrate demo static chromium lint clean
+.PHONY: help run test bench wrk setup install db stop-db migrate demo static chromium fonts lint clean
 
 help:
 	@echo "make run    搭建环境并启动演示站点 (http://127.0.0.1:$(PORT)/)"
@@ -57,7 +57,7 @@ var/static/staticfiles.json: $(STATIC_SOURCES) $(VENV)/.installed .env
 
 static: var/static/staticfiles.json
 
-setup: demo static
+setup: fonts demo static
 
 run: setup
 	@echo
@@ -66,6 +66,16 @@ run: setup
 	@echo "按 Ctrl-C 停止（同时停止项目自带的 PostgreSQL）"
 	@echo
 	GUNICORN_STOP_WITH_PARENT=1 $(VENV)/bin/gunicorn -c portal/gunicorn_conf.py
+
+# A CJK font for the answer letters' PDFs (embedded in each PDF) and for screenshots.
+CJK_FONT ?= /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
+fonts:
+	@if [ -f "$(CJK_FONT)" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei; \
+	else \
+	  echo "生成 PDF 需要中文字体，请先运行：sudo apt-get install -y fonts-wqy-microhei"; exit 1; \
+	fi
 
 # Debian's Chromium for the browser tests; Playwright never downloads a browser.
 chromium:
@@ -77,7 +87,7 @@ chromium:
 	fi
 
 # Stops the embedded server afterwards only if this run started it.
-test: install .env chromium
+test: install .env chromium fonts
 	@started=0; \
 	if [ -z "$$DATABASE_URL" ] && ! $(PY) -m portal.embedded_db status >/dev/null; then started=1; fi; \
 	$(PY) manage.py makemigrations --check --dry-run >/dev/null || { echo "模型有改动但缺少迁移：运行 manage.py makemigrations"; status=1; }; \

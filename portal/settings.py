@@ -84,6 +84,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     "portal",
     "disclosure",
+    "disclosure.applications",
+    "disclosure.annual_reports",
     "interpretation",
     "mailbox",
     "plans",
@@ -299,6 +301,13 @@ MAILBOX_TRACK_FAILURES_PER_IP_HOUR = env_int("MAILBOX_TRACK_FAILURES_PER_IP_HOUR
 MAILBOX_DUE_SOON_WORKING_DAYS = env_int("MAILBOX_DUE_SOON_WORKING_DAYS", 2)
 MAILBOX_PAGE_SIZE = env_int("MAILBOX_PAGE_SIZE", 20)
 # For automated acceptance tests only; `check --deploy` refuses both (mailbox/checks.py).
+# Disclosure on request (disclosure.applications): limits of the public form and the
+# TrueType/TTC font embedded in answer letters' PDFs (`make fonts` installs the default).
+APPLY_SUBMIT_PER_IP_HOUR = env_int("APPLY_SUBMIT_PER_IP_HOUR", 10)
+APPLY_SUBMIT_PER_ID_DAY = env_int("APPLY_SUBMIT_PER_ID_DAY", 10)
+APPLY_TRACK_FAILURES_PER_IP_HOUR = env_int("APPLY_TRACK_FAILURES_PER_IP_HOUR", 10)
+PDF_CJK_FONT = env("PDF_CJK_FONT", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+
 CAPTCHA_TEST_MODE = env_bool("CAPTCHA_TEST_MODE", False)
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
 

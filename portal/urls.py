@@ -31,6 +31,9 @@ urlpatterns = [
         name="django.contrib.sitemaps.views.sitemap",
     ),
     path("favicon.ico", views.favicon),
+    # Before disclosure.urls: the old 年报 column URL redirects to the reports.
+    path("", include("disclosure.annual_reports.urls")),
+    path("", include("disclosure.applications.urls")),
     path("", include("disclosure.urls")),
     path("", include("interpretation.urls")),
     path("", include("mailbox.urls")),
