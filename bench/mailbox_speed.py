@@ -19,9 +19,8 @@ from django.test import Client
 from django.utils import timezone
 
 from bench.throughput import Gunicorn
-from mailbox import credentials
 from mailbox.models import Kind, Letter, Mailbox, Reply
-from portal import publication
+from portal import credentials, publication
 from portal.models import Organization, Status
 
 SUBMISSIONS = 200

@@ -8,9 +8,9 @@ from datetime import timedelta
 from django.utils import timezone
 
 from mailbox import services
-from mailbox.credentials import password_for
 from mailbox.models import Kind, Letter, Mailbox, Reply
 from portal import workflow
+from portal.credentials import password_for
 from portal.models import Organization, Status
 
 

@@ -11,10 +11,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from mailbox import credentials, notifications
+from mailbox import notifications
 from mailbox.clock import clock_of, load_calendar
 from mailbox.models import BACK, MOVES, Letter, LetterAttachment, LetterEvent, Mailbox, Reply
-from portal import workflow
+from portal import credentials, workflow
 from portal.models import Organization
 from portal.redaction import redact
 

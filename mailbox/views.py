@@ -15,9 +15,10 @@ from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from mailbox import antiabuse, credentials, services, stats
+from mailbox import services, stats
 from mailbox.forms import LetterForm, RatingForm, TrackForm
 from mailbox.models import Letter, LetterEvent, Mailbox, Reply
+from portal import antiabuse, credentials
 from portal.errors import error_response
 from portal.publication import cached_page
 

@@ -5,8 +5,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mailbox.antiabuse import parse_answer
 from mailbox.forms import LetterForm
+from portal.antiabuse import parse_answer
 
 BASE = {"kind": "consult", "subject": "低保申请材料咨询", "body": "请问申请低保需要什么材料？谢谢。",
         "name": "李四", "phone": "13983001234", "email": "", "consent": "yes", "captcha": "7",

@@ -283,7 +283,7 @@ def test_closing_without_consent_drafts_nothing(mailbox, agency):
 
 @pytest.mark.django_db
 def test_wrong_code_and_wrong_password_find_nothing(mailbox):
-    from mailbox.credentials import password_for
+    from portal.credentials import password_for
 
     letter = submit(mailbox, submission_token="tok")
     assert (

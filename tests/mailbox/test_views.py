@@ -78,7 +78,7 @@ def test_a_wrong_captcha_answer_is_refused(client, mailbox, settings):
 
 @pytest.mark.django_db
 def test_the_arithmetic_captcha_accepts_its_answer_once(client, mailbox, settings):
-    from mailbox import antiabuse
+    from portal import antiabuse
 
     settings.CAPTCHA_TEST_MODE = False
     challenge = antiabuse.new_challenge()
@@ -172,7 +172,7 @@ def _without_tokens(response):
 
 @pytest.mark.django_db
 def test_wrong_code_and_wrong_password_get_the_same_answer(client, mailbox):
-    from mailbox.credentials import password_for
+    from portal.credentials import password_for
 
     letter = submit(mailbox, submission_token="t1")
     wrong_password = _track(client, letter.tracking_code, "AAAAAAAA")
@@ -184,7 +184,7 @@ def test_wrong_code_and_wrong_password_get_the_same_answer(client, mailbox):
 
 @pytest.mark.django_db
 def test_failed_tracking_is_throttled(client, mailbox, settings):
-    from mailbox.credentials import password_for
+    from portal.credentials import password_for
 
     settings.MAILBOX_TRACK_FAILURES_PER_IP_HOUR = 3
     letter = submit(mailbox, submission_token="t2")
@@ -196,7 +196,7 @@ def test_failed_tracking_is_throttled(client, mailbox, settings):
 def test_tracking_shows_status_and_dated_history_and_after_closing_the_answer(
     client, mailbox, agency
 ):
-    from mailbox.credentials import password_for
+    from portal.credentials import password_for
 
     letter = submit(mailbox, submission_token="t3")
     page = _track(client, letter.tracking_code, password_for("t3")).content.decode()
@@ -210,7 +210,7 @@ def test_tracking_shows_status_and_dated_history_and_after_closing_the_answer(
 
 @pytest.mark.django_db
 def test_rating_unsatisfied_reopens_the_letter(client, mailbox, agency):
-    from mailbox.credentials import password_for
+    from portal.credentials import password_for
 
     letter = close(submit(mailbox, submission_token="t4"), agency)
     page = _track(client, letter.tracking_code, password_for("t4")).content.decode()

@@ -1,10 +1,12 @@
-"""What a citizen tracks a letter with: a random 查询码 and a query password.
+"""What a citizen tracks a case with (a mailbox letter, a disclosure application): a random
+查询码 and a query password.
 
 The password is derived from the form's one-time submission token with the site's
 secret, so that a double click or a replayed POST of the same form shows the same
-password again (the letter is created once, ``services.letter_submit``), while the
-database keeps only a salted hash. Both are long random strings, checked in constant
-time; tracking attempts are throttled (``mailbox.antiabuse``).
+password again (the case is created once, e.g. ``mailbox.services.letter_submit``), while
+the database keeps only a salted hash. Both are long random strings, checked in constant
+time; tracking attempts are throttled (``portal.antiabuse``). Each app derives its
+passwords in its own ``namespace``, so one app's token never yields another app's password.
 """
 
 import hashlib
@@ -27,8 +29,11 @@ def new_submission_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-def password_for(submission_token: str) -> str:
-    digest = salted_hmac("mailbox.query-password", submission_token, algorithm="sha256").digest()
+def password_for(submission_token: str, *, namespace: str = "mailbox") -> str:
+    """The query password for ``submission_token``. The mailbox's salt stays
+    ``mailbox.query-password`` so passwords handed out before the move keep working."""
+    salt = f"{namespace}.query-password"
+    digest = salted_hmac(salt, submission_token, algorithm="sha256").digest()
     return "".join(ALPHABET[byte % len(ALPHABET)] for byte in digest[:PASSWORD_LENGTH])
 
 

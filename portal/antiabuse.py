@@ -1,4 +1,5 @@
-"""Against abuse of the letter form and the tracking page, with no outside service.
+"""Against abuse of the citizens' forms (mailbox letters, disclosure applications) and
+their tracking pages, with no outside service.
 
 - A CAPTCHA anyone can answer: a small sum written out as text (“7 加 5 等于几？”),
   which screen readers speak and older people read at any zoom, in digits and in
@@ -9,6 +10,9 @@
   app servers share one count), the default cache where that alias is not configured.
 - ``CAPTCHA_TEST_MODE`` (the answer ``PASSED`` is accepted) and ``RATELIMIT_ENABLE=false``
   exist for automated acceptance tests; ``mailbox.checks`` refuses both in production.
+
+Each form signs its challenges in its own ``namespace`` (the mailbox keeps its historic salt
+``mailbox.captcha``), so a challenge issued by one form is not accepted by another.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from django.core import signing
 from django.core.cache import caches
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-CAPTCHA_SALT = "mailbox.captcha"
+CAPTCHA_NAMESPACE = "mailbox"
 CAPTCHA_MAX_AGE = 60 * 60  # seconds: an older person may take their time writing
 NUMERALS = "零一二三四五六七八九十"
 TEST_ANSWER = "PASSED"
@@ -43,7 +47,11 @@ def _chinese(number: int) -> str:
     return f"{'' if tens == 1 else NUMERALS[tens]}十{NUMERALS[ones] if ones else ''}"
 
 
-def new_challenge() -> Challenge:
+def _salt(namespace: str) -> str:
+    return f"{namespace}.captcha"
+
+
+def new_challenge(*, namespace: str = CAPTCHA_NAMESPACE) -> Challenge:
     a, b = secrets.randbelow(9) + 1, secrets.randbelow(9) + 1
     if secrets.randbelow(2) and a != b:
         a, b = max(a, b), min(a, b)
@@ -51,7 +59,8 @@ def new_challenge() -> Challenge:
     else:
         answer, word = a + b, "加"
     nonce = secrets.token_hex(8)
-    token = signing.dumps({"n": nonce, "h": _answer_hash(nonce, answer)}, salt=CAPTCHA_SALT)
+    salt = _salt(namespace)
+    token = signing.dumps({"n": nonce, "h": _answer_hash(salt, nonce, answer)}, salt=salt)
     return Challenge(
         question=f"{a} {word} {b} 等于几？",
         spoken=f"{_chinese(a)}{word}{_chinese(b)}等于几？",
@@ -59,8 +68,8 @@ def new_challenge() -> Challenge:
     )
 
 
-def _answer_hash(nonce: str, answer: int) -> str:
-    return salted_hmac(CAPTCHA_SALT, f"{nonce}:{answer}", algorithm="sha256").hexdigest()
+def _answer_hash(salt: str, nonce: str, answer: int) -> str:
+    return salted_hmac(salt, f"{nonce}:{answer}", algorithm="sha256").hexdigest()
 
 
 def parse_answer(text: str) -> int | None:
@@ -79,17 +88,18 @@ def parse_answer(text: str) -> int | None:
     return None
 
 
-def check_captcha(token: str, answer: str) -> bool:
+def check_captcha(token: str, answer: str, *, namespace: str = CAPTCHA_NAMESPACE) -> bool:
     """True once per challenge for its right answer (or ``PASSED`` in test mode)."""
+    salt = _salt(namespace)
     if settings.CAPTCHA_TEST_MODE and (answer or "").strip() == TEST_ANSWER:
         return True
     try:
-        data = signing.loads(token or "", salt=CAPTCHA_SALT, max_age=CAPTCHA_MAX_AGE)
+        data = signing.loads(token or "", salt=salt, max_age=CAPTCHA_MAX_AGE)
         nonce, expected = str(data["n"]), str(data["h"])
     except (signing.BadSignature, KeyError, TypeError):
         return False
     number = parse_answer(answer)
-    if number is None or not constant_time_compare(_answer_hash(nonce, number), expected):
+    if number is None or not constant_time_compare(_answer_hash(salt, nonce, number), expected):
         return False
     return _cache().add(f"captcha-used:{nonce}", 1, CAPTCHA_MAX_AGE)
 
@@ -108,7 +118,7 @@ def _key(scope: str, value: str) -> str:
 
 
 def allow(scope: str, value: str, *, limit: int, window: int) -> bool:
-    """Count one attempt of ``value`` (an IP, a phone) in ``scope``; False once the
+    """Count one attempt of ``value`` (an IP, a phone, an ID number) in ``scope``; False once the
     window's count is past ``limit``. Always True with ``RATELIMIT_ENABLE`` off."""
     if not settings.RATELIMIT_ENABLE or not value:
         return True
