@@ -1,22 +1,19 @@
 """The citizen's forms (writing, tracking, rating) and the handlers' step forms. Every
 error is a Chinese sentence next to its field; the entered text is kept."""
 
-import re
-
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from mailbox.models import Kind, Letter
 from portal.fields import BlockFormField, LineFormField
+from portal.phones import PHONE_ERROR, is_phone, normalise_phone
 from portal.uploads import DOCUMENT_KINDS, inspect_upload
 
 ATTACHMENT_KINDS = {
     key: DOCUMENT_KINDS[key] for key in ("jpg", "png", "pdf", "docx", "doc", "xlsx", "xls", "wps")
     if key in DOCUMENT_KINDS
 }  # fmt: skip
-MOBILE = re.compile(r"^(?:\+?86)?1[3-9]\d{9}$")
-LANDLINE = re.compile(r"^0\d{2,3}\d{7,8}(?:转\d{1,5})?$")
 CONSENT_CHOICES = [("yes", "同意公开（个人信息将被隐去）"), ("no", "不同意公开")]
 
 
@@ -33,12 +30,6 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, list | tuple):
             return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
         return [super().clean(data, initial)] if data else []
-
-
-def normalise_phone(value: str) -> str:
-    value = "".join((value or "").split())
-    value = value.translate({ord(c): ord(c) - 0xFEE0 for c in "０１２３４５６７８９－（）＋"})
-    return re.sub(r"[\-()（）]", "", value)
 
 
 def _required(label: str) -> dict:
@@ -130,10 +121,8 @@ class LetterForm(forms.Form):
 
     def clean_phone(self):
         phone = normalise_phone(self.cleaned_data["phone"])
-        if not (MOBILE.match(phone) or LANDLINE.match(phone)):
-            raise ValidationError(
-                "联系电话格式不正确：请填写 11 位手机号码，或带区号的固定电话（如 023-12345678）。"
-            )
+        if not is_phone(phone):
+            raise ValidationError(PHONE_ERROR)
         return phone
 
     def clean_attachments(self):
