@@ -11,7 +11,7 @@ from disclosure.models import Document, Genre, TopicCategory
 from disclosure.normative_rules import EXPIRED, VALID
 from disclosure.search_index import DOCUMENTS
 from portal.models import Organization, SearchEntry
-from portal.publication import per_version
+from portal.publication import per_vocabulary
 from portal.search.facets import (
     ChoiceFacet,
     Facet,
@@ -23,19 +23,27 @@ from portal.search.facets import (
 
 
 def topic_facet() -> TreeFacet:
-    topics = per_version("topics", lambda: list(TopicCategory.objects.all()))
+    topics = per_vocabulary("topics", lambda: list(TopicCategory.objects.all()))
     return TreeFacet("category", "主题分类", "category", topics)
 
 
 def genre_facet() -> ModelFacet:
-    genres = per_version("genres", lambda: list(Genre.objects.all()))
+    genres = per_vocabulary("genres", lambda: list(Genre.objects.all()))
     return ModelFacet("genre", "体裁分类", "genre", genres)
 
 
+def organizations() -> list[Organization]:
+    return per_vocabulary("organizations", lambda: list(Organization.objects.all()))
+
+
+def organizations_by_id() -> dict[int, Organization]:
+    return per_vocabulary("organizations-by-id", lambda: {o.pk: o for o in organizations()})
+
+
 def organization_facet() -> TreeFacet:
-    organizations = per_version("organizations", lambda: list(Organization.objects.all()))
+    organizations_ = organizations()
     return TreeFacet(
-        "org", "发布机构", "organization", organizations, node_label=lambda o: o.display_name
+        "org", "发布机构", "organization", organizations_, node_label=lambda o: o.display_name
     )
 
 

@@ -13,6 +13,16 @@ class DocumentQuerySet(PublishableQuerySet):
             "body", "summary", "keywords"
         )
 
+    def catalogue_rows(self):
+        """Only the fields a catalogue row shows (``_document_row.html``); its 发布机构
+        comes from the organizations every public page keeps (``catalogue.organizations_by_id``)
+        rather than from a join, so the first page after a publication builds 20 light
+        objects instead of 20 documents with three tree nodes each."""
+        return self.only(
+            "title", "document_number", "published_at", "validity", "is_normative",
+            "expires_on", "organization_id",
+        )  # fmt: skip
+
     def newest_first(self):
         return self.order_by("-published_at", "-pk")
 

@@ -9,10 +9,11 @@ from disclosure.models import ColumnPage, DisclosureGuide, Genre, TopicCategory
 from portal import publication
 from portal.models import Organization
 
-SHOWN_PUBLICLY = (ColumnPage, DisclosureGuide, Genre, TopicCategory, Organization)
+VOCABULARIES = (Genre, TopicCategory, Organization)
+SHOWN_PUBLICLY = (ColumnPage, DisclosureGuide, *VOCABULARIES)
 
 
 @receiver([post_save, post_delete])
 def public_content_changed(sender, **kwargs):
     if sender in SHOWN_PUBLICLY and not kwargs.get("raw"):
-        publication.bump()
+        publication.bump(vocabularies=sender in VOCABULARIES)

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from disclosure import normative
-from disclosure.catalogue import catalogue_facets
+from disclosure.catalogue import catalogue_facets, organizations_by_id
 from disclosure.models import (
     DEFAULT_EMPTY_NOTE,
     Attachment,
@@ -56,8 +56,13 @@ def _document_list(request):
         facet_groups = facets.groups_from_counts(stored)
         paginator.count = stored.get("all", {}).get("", 0)
     page = paginator.get_page(request.GET.get("page"))
-    documents = Document.objects.for_listing().in_bulk(list(page.object_list))
+    documents = Document.objects.catalogue_rows().in_bulk(list(page.object_list))
     page.object_list = [documents[pk] for pk in page.object_list if pk in documents]
+    organizations = organizations_by_id()
+    for document in page.object_list:
+        # One created in another process less than a second ago is read from the table.
+        if organization := organizations.get(document.organization_id):
+            document.organization = organization
     column = _column_page("catalogue")
     category = facets.selected["category"]
     # A topic's own note explains why the topic is empty, not why a filter combination is.

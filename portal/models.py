@@ -372,6 +372,9 @@ class PublicationState(models.Model):
     then too, without anyone writing)."""
 
     version = models.PositiveBigIntegerField(default=1)
+    # Moves only with edits of reference data (topics, genres, organizations), so that a
+    # publication does not make every process read them again.
+    vocabulary_version = models.PositiveBigIntegerField(default=1)
     next_change_at = models.DateTimeField(null=True, blank=True)
     # Different for every database (a restored or new one too), so cached pages of one
     # database are never taken for another's when a cache is shared or outlives a restore.

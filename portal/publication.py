@@ -29,7 +29,8 @@ from portal.search import terms
 # with a cached page so that a hit tells them too.
 KEPT_ATTRIBUTES = ("search_found",)
 PAGE_TIMEOUT = 60 * 60  # stale entries are never served (the key moves); this only frees memory
-_memo: list = [None, 0.0]  # [version, monotonic time until which it is trusted]
+# [version, vocabulary version, monotonic time until which both are trusted]
+_memo: list = [None, None, 0.0]
 _scheduled: list = [True]  # is any item scheduled to go live later (as of the last read)?
 
 
@@ -52,22 +53,29 @@ def _next_change(now: datetime) -> datetime | None:
     return min(times) if times else None
 
 
-def bump() -> None:
+def bump(*, vocabularies: bool = False) -> None:
     """Call in the transaction of any change the public can see. The counter moves when
     that transaction commits (at once outside one): a long import does not hold the
     counter's row lock against every other publication, and no page is cached under the
-    new version before the change is visible to the request that renders it."""
-    _memo[:] = [None, 0.0]
+    new version before the change is visible to the request that renders it.
+    ``vocabularies``: the change is to reference data (topics, genres, organizations),
+    which also makes every process read those again (``per_vocabulary``)."""
+    _forget()
+    move = (lambda: _move_counter(vocabularies=True)) if vocabularies else _move_counter
     if settings.PUBLICATION_BUMP_ON_COMMIT:
         # robust: the change is committed already; a failed bump is logged, and pages
         # catch up at the next one, rather than the request failing after the fact.
-        transaction.on_commit(_move_counter, robust=True)
+        transaction.on_commit(move, robust=True)
     else:
-        _move_counter()
+        move()
 
 
-def _move_counter() -> None:
-    _memo[:] = [None, 0.0]
+def _forget() -> None:
+    _memo[:] = [None, None, 0.0]
+
+
+def _move_counter(*, vocabularies: bool = False) -> None:
+    _forget()
     now = timezone.now()
     with transaction.atomic():
         # Lock first, then look for the next scheduled item: a concurrent bump waits here
@@ -75,37 +83,45 @@ def _move_counter() -> None:
         state, _ = PublicationState.objects.select_for_update().get_or_create(pk=1)
         state.next_change_at = _next_change(now)
         state.version = F("version") + 1
-        state.save(update_fields=["version", "next_change_at"])
+        fields = ["version", "next_change_at"]
+        if vocabularies:
+            state.vocabulary_version = F("vocabulary_version") + 1
+            fields.append("vocabulary_version")
+        state.save(update_fields=fields)
 
 
 def current_version(now: datetime | None = None) -> str:
     """The counter, read at most once per ``PAGE_CACHE_VERSION_SECONDS`` per process: a
     change made in this process shows at once, one made in another worker within that
     time (a second by default)."""
-    now = now or timezone.now()
-    version, valid_until = _memo
+    return _versions(now)[0]
+
+
+def _versions(now: datetime | None = None) -> tuple[str, str]:
+    """(publication version, vocabulary version), trusted as ``current_version`` says."""
+    version, vocabulary_version, valid_until = _memo
     if version is not None and time.monotonic() < valid_until:
-        return version
-    version = _read_version(now)
-    _memo[:] = [version, time.monotonic() + settings.PAGE_CACHE_VERSION_SECONDS]
-    return version
+        return version, vocabulary_version
+    version, vocabulary_version = _read_version(now or timezone.now())
+    _memo[:] = [version, vocabulary_version, time.monotonic() + settings.PAGE_CACHE_VERSION_SECONDS]
+    return version, vocabulary_version
 
 
-def _read_version(now: datetime) -> str:
+def _read_version(now: datetime) -> tuple[str, str]:
     state = (
         PublicationState.objects.filter(pk=1)
-        .values_list("epoch", "version", "next_change_at")
+        .values_list("epoch", "version", "vocabulary_version", "next_change_at")
         .first()
     )
     if state is None:
         _move_counter()
         return _read_version(now)
-    epoch, version, next_change_at = state
+    epoch, version, vocabulary_version, next_change_at = state
     if next_change_at is not None and next_change_at <= now:
         _move_counter()  # a scheduled item has just gone live
         return _read_version(now)
     _scheduled[0] = next_change_at is not None
-    return f"{epoch.hex}.{version}"
+    return f"{epoch.hex}.{version}", f"{epoch.hex}.{vocabulary_version}"
 
 
 def anything_scheduled() -> bool:
@@ -121,7 +137,7 @@ def reset_process_caches() -> None:
     """Forget what this process remembers between requests: the trusted counter, the
     vocabularies, the untallied searches. For tests (a rolled-back transaction resets
     the counter) and for anything that changes the database behind the portal's back."""
-    _memo[:] = [None, 0.0]
+    _forget()
     _scheduled[0] = True
     _vocabularies.clear()
     terms.discard_tally()
@@ -139,9 +155,18 @@ def for_a_while(name: str, seconds: float, load: Callable[[], object]):
 
 def per_version(name: str, load: Callable[[], object]):
     """``load()``'s result, kept in this process until the publication counter moves:
-    for small reference data every public page reads (topic tree, genres, organizations),
-    whose edits move the counter too."""
-    version = current_version()
+    for figures that every publication changes (matches per year)."""
+    return _kept(name, current_version(), load)
+
+
+def per_vocabulary(name: str, load: Callable[[], object]):
+    """``load()``'s result, kept in this process until reference data every public page
+    reads (topic tree, genres, organizations) is edited (``bump(vocabularies=True)``).
+    A publication leaves them alone: the first page after one need not read them again."""
+    return _kept(name, _versions()[1], load)
+
+
+def _kept(name: str, version: str, load: Callable[[], object]):
     cached = _vocabularies.get(name)
     if cached is None or cached[0] != version:
         cached = _vocabularies[name] = (version, load())

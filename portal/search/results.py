@@ -17,7 +17,7 @@ written to leave it only the plan chosen here.
 from django.db.models import BooleanField, ExpressionWrapper, F, Q
 
 from portal.models import Organization, SearchEntry
-from portal.publication import per_version
+from portal.publication import per_vocabulary
 
 RANKED_HEAD = 100  # five pages of title matches in coverage order
 # Walking the ordered index pays when matching titles are dense at every title length
@@ -31,7 +31,7 @@ SHOWN = ["id", "kind", "object_id", "title", "url", "published_at", "organizatio
 
 def _with_organizations(entries: list[SearchEntry]) -> list[SearchEntry]:
     """The organizations from the cached vocabulary, not a join per search."""
-    organizations = per_version("organizations", lambda: list(Organization.objects.all()))
+    organizations = per_vocabulary("organizations", lambda: list(Organization.objects.all()))
     by_pk = {organization.pk: organization for organization in organizations}
     for entry in entries:
         entry.organization = by_pk[entry.organization_id]

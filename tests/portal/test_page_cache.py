@@ -93,3 +93,27 @@ def test_the_counter_moves_when_the_publication_commits_not_before(
         assert PublicationState.objects.get().version == before  # the row is not locked yet
     assert len(callbacks) == 1
     assert PublicationState.objects.get().version == before + 1
+
+
+def test_a_publication_keeps_the_vocabularies_a_vocabulary_edit_renews_them(agency):
+    loads = []
+    read = lambda: loads.append(1) or len(loads)  # noqa: E731 - counts its calls
+    document = DocumentFactory(organization=agency.bureau, owner_organization=agency.office)
+    assert publication.per_vocabulary("test-topics", read) == 1
+    version_before = publication.current_version()
+    workflow.perform(document, step="submit", by=agency.clerk)
+    workflow.perform(document, step="approve", by=agency.reviewer, note="同意")
+    workflow.perform(document, step="publish", by=agency.publisher)
+    assert publication.current_version() != version_before
+    assert publication.per_vocabulary("test-topics", read) == 1  # not read again
+    agency.bureau.short_name = "民政局（新简称）"
+    agency.bureau.save()  # disclosure.signals: an organization is a vocabulary
+    assert publication.per_vocabulary("test-topics", read) == 2
+
+
+def test_the_catalogue_after_a_publication_reads_no_vocabulary(client, django_assert_num_queries):
+    DocumentFactory.create_batch(3, published=True)
+    client.get(CATALOGUE)
+    publication.bump()
+    with django_assert_num_queries(5):  # counter, stored counts, page ids, rows, column
+        assert client.get(CATALOGUE).page_cache == "miss"
