@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
+from disclosure.applications.querysets import ApplicationQuerySet
 from disclosure.applications.vocabularies import (
     LETTER_TYPES,
     OUTCOME_CHOICES,
@@ -86,6 +87,8 @@ class Application(TimeStampedModel):
     )
     decided_on = models.DateField("答复日期", null=True, blank=True, editable=False)
     closed_on = models.DateField("办结日期", null=True, blank=True, editable=False)
+
+    objects = ApplicationQuerySet.as_manager()
 
     class Meta:
         verbose_name = "政府信息公开申请"
@@ -317,3 +320,37 @@ def answer_errors(
     if letter_type == LetterType.ALREADY_PUBLIC and not published_where.strip():
         errors["published_where"] = "已主动公开的，须告知获取该信息的方式和途径。"
     return errors
+
+
+# The steps of an application, by event kind: the statuses it may be taken from. The
+# status it leads to is derived by ``clock.compute`` from the whole timeline.
+_S = Application.Status
+_K = ApplicationEvent.Kind
+OPEN_STATUSES = frozenset(
+    {_S.PENDING, _S.PROCESSING, _S.SUPPLEMENT, _S.CONSULTING, _S.AWAITING_FEE}
+)
+ALLOWED = {
+    _K.CONFIRMED: frozenset({_S.PENDING}),
+    # 补正 only while the application is being handled, within 7 working days (条例 Art 30).
+    _K.SUPPLEMENT_REQUESTED: frozenset({_S.PROCESSING}),
+    _K.SUPPLEMENT_RECEIVED: frozenset({_S.SUPPLEMENT}),
+    _K.SUPPLEMENT_EXPIRED: frozenset({_S.SUPPLEMENT}),
+    # Several third parties may be consulted at once (条例 Art 32).
+    _K.CONSULTATION_SENT: frozenset({_S.PROCESSING, _S.CONSULTING}),
+    _K.CONSULTATION_ANSWERED: frozenset({_S.CONSULTING}),
+    _K.EXTENDED: frozenset({_S.PROCESSING, _S.CONSULTING}),
+    _K.FEE_NOTICE: frozenset({_S.PROCESSING}),
+    _K.FEE_PAID: frozenset({_S.AWAITING_FEE}),
+    _K.FEE_EXPIRED: frozenset({_S.AWAITING_FEE}),
+    # The letter may be drafted while a consultation is out; it is issued only when the
+    # clock runs again (AnswerLetter.check_publishable).
+    _K.ANSWER_DRAFTED: frozenset({_S.PROCESSING, _S.CONSULTING}),
+    _K.ANSWER_APPROVED: frozenset({_S.PROCESSING}),
+    _K.ANSWERED: frozenset({_S.PROCESSING}),
+    # 6.1/6.2 and withdrawal close without service; an issued letter is served (235号).
+    _K.SERVED: frozenset({_S.ANSWERED}),
+    _K.WITHDRAWN: OPEN_STATUSES,
+    _K.RECALCULATED: OPEN_STATUSES,
+    # A fact about 31 December, recorded even if the application closed since.
+    _K.ROLLED_OVER: frozenset(_S),
+}

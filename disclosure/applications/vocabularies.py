@@ -86,7 +86,6 @@ class ServiceMethod(models.TextChoices):
     IN_PERSON = "in_person", "直接送达"
     AGENCY = "agency", "委托其他机关代为送达"
     POST = "post", "邮政送达"
-    ELECTRONIC = "electronic", "电子送达（申请人同意）"
 
 
 class Outcome(models.TextChoices):

@@ -1,0 +1,242 @@
+"""The steps between receipt and answer, each with its statutory limit: 补正 (条例 Art 30),
+consultation of third parties and other agencies (Arts 32, 34), the one extension
+(Art 33), and the processing fee (国办函〔2020〕109号)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from disclosure.applications import clock, fees
+from disclosure.applications.models import Application
+from disclosure.applications.services.base import (
+    APPROVE_EXTENSION,
+    Kind,
+    calendar_window,
+    clock_of,
+    effective_day,
+    for_handling,
+    required,
+    step,
+    today_of,
+)
+from disclosure.applications.services.intake import high_volume_threshold, monthly_count
+from portal import workdays
+
+
+def _working_days(setting: str, default: int) -> int:
+    return int(getattr(settings, setting, default))
+
+
+def _add(start: date, days: int) -> date:
+    holidays, workdays_, _years = calendar_window(start, start)
+    return workdays.add_working_days(start, days, holidays=holidays, workdays=workdays_)
+
+
+# --- 补正 -----------------------------------------------------------------------------------
+
+
+def application_request_supplement(
+    *, application: Application, by, items: str, now: datetime | None = None
+) -> Application:
+    """Ask the applicant to supplement the application: once, listing everything at once,
+    within 7 working days of receipt (条例 Art 30). The applicant has
+    ``APPLY_SUPPLEMENT_DAYS`` working days (default 15) to answer; the clock stops."""
+    items = required(items, "请一次性列明需要补正的全部事项。", field="items")
+    now = now or timezone.now()
+    today = today_of(now)
+    with transaction.atomic():
+        application = for_handling(application, by)
+        if application.events.filter(kind=Kind.SUPPLEMENT_REQUESTED).exists():
+            raise ValidationError(
+                "已告知过补正：补正告知只能发出一次，应一次性告知需要补正的全部事项（条例第三十条）。",
+                code="second_notice",
+            )
+        current = clock_of(application, today=today)
+        if current.supplement_due_on is not None and today > current.supplement_due_on:
+            raise ValidationError(
+                f"已超过收到申请之日起 7 个工作日（{current.supplement_due_on}），"
+                "不能再要求补正（条例第三十条）。",
+                code="too_late",
+            )
+        deadline = _add(today, _working_days("APPLY_SUPPLEMENT_DAYS", 15))
+        step(application, Kind.SUPPLEMENT_REQUESTED, by=by, now=now, note=items,
+             deadline_on=deadline)  # fmt: skip
+    return application
+
+
+def application_receive_supplement(
+    *, application: Application, by, on: date | None = None, note: str = "",
+    now: datetime | None = None,
+) -> Application:  # fmt: skip
+    """The supplement arrived on ``on`` (default today): 20 working days start again."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        application = for_handling(application, by)
+        on = effective_day(application, on, now)
+        step(application, Kind.SUPPLEMENT_RECEIVED, by=by, now=now, on=on, note=note)
+    return application
+
+
+def application_supplement_expired(
+    *, application: Application, by, now: datetime | None = None
+) -> Application:
+    """No supplement by the deadline: the application is closed as 其他处理-1 (条例 Art 30:
+    视为放弃申请)."""
+    now = now or timezone.now()
+    today = today_of(now)
+    with transaction.atomic():
+        application = for_handling(application, by)
+        deadline = clock_of(application, today=today).applicant_due_on
+        if application.status == Application.Status.SUPPLEMENT and deadline and today <= deadline:
+            raise ValidationError(f"补正期限 {deadline} 尚未届满。", code="not_expired")
+        application.outcome = "6.1"
+        application.decided_on = today
+        application.closed_on = today
+        step(application, Kind.SUPPLEMENT_EXPIRED, by=by, now=now,
+             note="申请人无正当理由逾期不补正，不再处理其政府信息公开申请")  # fmt: skip
+    return application
+
+
+# --- 征求意见 -------------------------------------------------------------------------------
+
+
+def application_consult(
+    *, application: Application, by, party: str, note: str = "", now: datetime | None = None
+) -> Application:
+    """Ask a third party or another agency for its opinion (条例 Arts 32, 34); they
+    answer within 15 working days and the time is not counted."""
+    party = required(party, "请填写征求意见的对象（第三方或有关机关）。", field="party")
+    now = now or timezone.now()
+    today = today_of(now)
+    with transaction.atomic():
+        application = for_handling(application, by)
+        due = _add(today, clock.CONSULTATION_DAYS)
+        step(application, Kind.CONSULTATION_SENT, by=by, now=now, note=note, party=party,
+             reply_due_on=due)  # fmt: skip
+    return application
+
+
+def application_consultation_answered(
+    *, application: Application, by, party: str = "", on: date | None = None, note: str = "",
+    now: datetime | None = None,
+) -> Application:  # fmt: skip
+    """The opinion came back on ``on`` (default today), or the 15 days passed in silence
+    (a co-author agency's silence is consent, Art 34; say so in ``note``)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        application = for_handling(application, by)
+        on = effective_day(application, on, now)
+        step(application, Kind.CONSULTATION_ANSWERED, by=by, now=now, on=on, note=note,
+             party=party.strip())  # fmt: skip
+    return application
+
+
+# --- 延期 -----------------------------------------------------------------------------------
+
+
+def application_extend(
+    *, application: Application, by, approver, working_days: int, reason: str,
+    now: datetime | None = None,
+) -> Application:  # fmt: skip
+    """Extend the answer period once, by at most 20 working days, with the approval of the
+    office head (``approve_extension``), who is someone other than the handling clerk
+    (条例 Art 33). The applicant is told (the tracking page shows it)."""
+    reason = required(reason, "请填写延期理由（将告知申请人）。")
+    if approver is None or not approver.has_perm(APPROVE_EXTENSION):
+        raise PermissionDenied("延长答复期限须经政府信息公开工作机构负责人同意（条例第三十三条）。")
+    if by is not None and approver.pk == by.pk:
+        raise PermissionDenied("延期的批准人不能是经办人本人。")
+    if not isinstance(working_days, int) or not 1 <= working_days <= clock.MAX_EXTENSION_DAYS:
+        raise ValidationError(
+            {
+                "working_days": f"延长期限为 1 至 {clock.MAX_EXTENSION_DAYS} 个工作日（条例第三十三条）。"
+            }
+        )
+    now = now or timezone.now()
+    today = today_of(now)
+    with transaction.atomic():
+        application = for_handling(application, by)
+        if application.events.filter(kind=Kind.EXTENDED).exists():
+            raise ValidationError("答复期限只能延长一次（条例第三十三条）。", code="extended")
+        current = clock_of(application, today=today)
+        if current.due_on is not None and today > current.due_on:
+            raise ValidationError(f"答复期限 {current.due_on} 已过，不能再延期。", code="overdue")
+        step(application, Kind.EXTENDED, by=by, now=now, note=reason,
+             working_days=working_days, approver=approver.pk,
+             approver_name=approver.get_full_name() or approver.get_username())  # fmt: skip
+    return application
+
+
+# --- 收费 -----------------------------------------------------------------------------------
+
+
+def application_fee_notice(
+    *, application: Application, by, method: str, pages: int | None = None,
+    note: str = "", now: datetime | None = None,
+) -> tuple[Application, fees.Fee]:  # fmt: skip
+    """Send a fee notice, by application count or by pages, never both (109号). The
+    clock stops until payment; the applicant has ``APPLY_FEE_PAYMENT_DAYS`` working days
+    (default 20) to pay."""
+    if method not in fees.METHODS:
+        raise ValidationError({"method": "请选择按件计收或按量计收（二者不能同时适用）。"})
+    if method == fees.PER_PAGE and (pages is None or pages < 0):
+        raise ValidationError({"pages": "按量计收请填写页数。"})
+    now = now or timezone.now()
+    today = today_of(now)
+    with transaction.atomic():
+        application = for_handling(application, by)
+        if application.events.filter(kind=Kind.FEE_NOTICE).exists():
+            raise ValidationError("已发出过收费通知。", code="second_notice")
+        if method == fees.PER_APPLICATION:
+            count = monthly_count(application)
+            fee = fees.calculate(method=method, monthly_count=count)
+        else:
+            count = monthly_count(application)
+            fee = fees.calculate(method=method, pages=pages)
+        if fee.amount == 0:
+            raise ValidationError("按信息处理费标准，本申请不收费。", code="free")
+        lines = list(fee.explanation)
+        if count > high_volume_threshold():
+            lines.append(f"申请人本月已提出 {count} 件申请，数量、频次明显超过合理范围")
+        deadline = _add(today, _working_days("APPLY_FEE_PAYMENT_DAYS", 20))
+        step(application, Kind.FEE_NOTICE, by=by, now=now, note=note or "\n".join(lines),
+             method=method, amount=fee.amount, quantity=fee.quantity, deadline_on=deadline,
+             explanation=lines)  # fmt: skip
+    return application, fee
+
+
+def application_fee_paid(
+    *, application: Application, by, on: date | None = None, note: str = "",
+    now: datetime | None = None,
+) -> Application:  # fmt: skip
+    """The applicant paid on ``on`` (default today): the clock runs again."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        application = for_handling(application, by)
+        on = effective_day(application, on, now)
+        step(application, Kind.FEE_PAID, by=by, now=now, on=on, note=note)
+    return application
+
+
+def application_fee_expired(
+    *, application: Application, by, now: datetime | None = None
+) -> Application:
+    """Not paid by the deadline: closed as 其他处理-2 (109号)."""
+    now = now or timezone.now()
+    today = today_of(now)
+    with transaction.atomic():
+        application = for_handling(application, by)
+        deadline = clock_of(application, today=today).applicant_due_on
+        if application.status == Application.Status.AWAITING_FEE and deadline and today <= deadline:
+            raise ValidationError(f"缴费期限 {deadline} 尚未届满。", code="not_expired")
+        application.outcome = "6.2"
+        application.decided_on = today
+        application.closed_on = today
+        step(application, Kind.FEE_EXPIRED, by=by, now=now,
+             note="申请人逾期未按收费通知要求缴纳费用，不再处理其政府信息公开申请")  # fmt: skip
+    return application
