@@ -11,8 +11,8 @@ from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
 
-from disclosure.annual_reports import deadlines
-from disclosure.annual_reports.forms import AnnualReportForm
+from disclosure.annual_reports import deadlines, layouts
+from disclosure.annual_reports.forms import FIGURE_PREFIX, AnnualReportForm, figure_field_name
 from disclosure.annual_reports.models import AnnualReport
 from disclosure.annual_reports.presentation import report_grids
 from disclosure.annual_reports.services import report_create, report_refresh, report_submit
@@ -44,16 +44,23 @@ class AnnualReportAdmin(WorkflowAdminMixin, admin.ModelAdmin):
         base = [(None, {"fields": ["year", "organization", "include_sub_organizations", "layout"]})]
         if obj is None:
             return base
-        form = self.get_form(request, obj)(instance=obj)
+        figures = [figure_field_name(spec.key) for spec in layouts.figure_specs(obj.layout)]
         return [
             (None, {"fields": ["year", "organization", "include_sub_organizations", "layout",
                                "status", "countdown"]}),
             ("一、总体情况", {"fields": ["overview"]}),
             ("汇总数据（表二第（一）项、表三，来自目录和依申请公开记录）",
              {"fields": ["assembled_at", "warnings", "tables_preview"]}),
-            ("手工填报（表二其余各项、表四）", {"fields": form.figure_field_names()}),
+            ("手工填报（表二其余各项、表四）", {"fields": figures}),
             ("五、六", {"fields": ["problems", "other_matters"]}),
         ]  # fmt: skip
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        # The figure inputs are the form's own (one per cell of the format), not model
+        # fields: the model form is built from the model's fields only.
+        fields = kwargs.get("fields") or AnnualReportForm.Meta.fields
+        kwargs["fields"] = [name for name in fields if not name.startswith(FIGURE_PREFIX)]
+        return super().get_form(request, obj, change, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

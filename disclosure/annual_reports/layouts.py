@@ -205,7 +205,7 @@ def figure_errors(layout: str, figures: dict) -> dict[str, str]:
     """Why each entered cell is not acceptable, by key (Chinese); {} when all are. Missing
     cells count as 0; unknown keys are refused (a layout change leaves none behind)."""
     specs = {spec.key: spec for spec in figure_specs(layout)}
-    errors = {key: "不属于本年报格式的数据项。" for key in figures if key not in specs}
+    errors = {key: f"“{key}”不属于本年报格式的数据项。" for key in figures if key not in specs}
     for key, spec in specs.items():
         value = figures.get(key, 0)
         try:

@@ -28,7 +28,10 @@ def consistent_figures(layout: str = layouts.LAYOUT_2021) -> dict:
     )
     figures.update({"review.upheld": 2, "review.corrected": 1, "review.total": 3})
     figures.update({"direct.upheld": 1, "direct.pending": 1, "direct.total": 2})
-    figures["fees.amount"] = "12.3456" if layout == layouts.LAYOUT_2021 else 0
+    if layout == layouts.LAYOUT_2021:
+        figures["fees.amount"] = "12.3456"
+    else:
+        figures.update({"procurement.projects": 6, "procurement.amount": "85.5"})
     return figures
 
 
