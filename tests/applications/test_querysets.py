@@ -1,0 +1,83 @@
+"""Who sees which application (the receiving organization's subtree; supervisors all,
+masked), and the open and overdue lists."""
+
+from datetime import date
+
+import pytest
+
+from disclosure.applications.models import Application
+from tests.applications.factories import ApplicationFactory
+from tests.portal.factories import UserFactory
+from tests.portal.roles import staff
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def two(agency):
+    ours = ApplicationFactory(organization=agency.office)
+    theirs = ApplicationFactory(organization=agency.elsewhere)
+    return ours, theirs
+
+
+def test_clerks_see_and_handle_their_organizations_applications_only(agency, two):
+    ours, _theirs = two
+    assert list(Application.objects.visible_to(agency.clerk)) == [ours]
+    assert list(Application.objects.handled_by(agency.clerk)) == [ours]
+
+
+def test_supervisors_see_every_application_but_handle_none(agency, two):
+    assert set(Application.objects.visible_to(agency.supervisor)) == set(two)
+    assert not Application.objects.handled_by(agency.supervisor).exists()
+    flags = dict(
+        Application.objects.with_personal_data_flag(agency.supervisor).values_list(
+            "pk", "sees_personal"
+        )
+    )
+    assert set(flags.values()) == {False}
+
+
+def test_the_personal_data_flag_is_true_for_the_handling_clerk_only(agency, two):
+    ours, theirs = two
+    flags = dict(
+        Application.objects.with_personal_data_flag(agency.clerk).values_list("pk", "sees_personal")
+    )
+    assert flags == {ours.pk: True, theirs.pk: False}
+
+
+def test_publishers_and_strangers_see_no_applications(agency, two):
+    assert not Application.objects.visible_to(agency.publisher).exists()
+    assert not Application.objects.visible_to(UserFactory(is_staff=True)).exists()
+
+
+def test_superusers_see_and_handle_everything(two):
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    assert set(Application.objects.visible_to(admin)) == set(two)
+    assert set(Application.objects.handled_by(admin)) == set(two)
+
+
+def test_a_clerk_of_a_parent_organization_sees_its_departments(agency):
+    below = ApplicationFactory(organization=agency.office)
+    head = staff("bureau-clerk", agency.bureau, "信息员")
+    assert list(Application.objects.visible_to(head)) == [below]
+
+
+def test_open_and_overdue(agency):
+    today = date(2026, 3, 31)
+    late = ApplicationFactory(status="processing", due_on=date(2026, 3, 30))
+    due_today = ApplicationFactory(status="consulting", due_on=today)
+    ApplicationFactory(status="answered", due_on=date(2026, 3, 1), outcome="1", decided_on=today)
+    ApplicationFactory(status="closed", due_on=date(2026, 3, 1), closed_on=today, outcome="6.3",
+                       decided_on=today)  # fmt: skip
+    pending = ApplicationFactory(status="pending")
+    assert set(Application.objects.open()) == {late, due_today, pending}
+    assert list(Application.objects.overdue(today)) == [late]
+    assert list(Application.objects.due_within(today, date(2026, 4, 3))) == [due_today]
+
+
+def test_of_applicant_matches_document_type_and_number(agency):
+    mine = ApplicationFactory(id_number="11010519491231002X")
+    ApplicationFactory(id_number="110105194912310037")
+    ApplicationFactory(id_number="11010519491231002X", id_type="passport")
+    found = Application.objects.of_applicant(id_type="resident_id", id_number="11010519491231002X")
+    assert list(found) == [mine]
