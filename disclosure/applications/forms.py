@@ -30,6 +30,7 @@ ORGANIZATION_DOCUMENTS = (IdType.CREDIT_CODE, IdType.OTHER)
 # Passports, travel permits and other documents: letters, digits, hyphens and brackets.
 OTHER_DOCUMENT = re.compile(r"^[A-Z0-9][A-Z0-9\-()]{3,29}$")
 POSTCODE = re.compile(r"^\d{6}$")
+SUBMISSION_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")  # credentials.new_submission_token
 DESCRIPTION_MAX_CHARS = 2000
 _FULL_WIDTH = {ord(c): ord(c) - 0xFEE0 for c in map(chr, range(0xFF01, 0xFF5F))}
 
@@ -128,6 +129,12 @@ class ApplicationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.today = today or timezone.localdate()
         self.fields["description"].widget.attrs["maxlength"] = DESCRIPTION_MAX_CHARS
+
+    def clean_submission_token(self):
+        token = self.cleaned_data["submission_token"]
+        if not SUBMISSION_TOKEN.fullmatch(token):
+            raise ValidationError("表单已失效，请刷新页面后重新填写。")
+        return token
 
     def clean_name(self):
         name = self.cleaned_data["name"]

@@ -20,7 +20,7 @@ PERSON = {
     "phone": "13983001234", "address": "重庆市渝中区人民路1号", "postcode": "",
     "email": "", "info_title": "2025年城乡低保资金发放情况", "info_number": "",
     "description": "", "delivery_form": "paper", "delivery_method": "post",
-    "captcha": "PASSED", "captcha_token": "", "submission_token": "tok",
+    "captcha": "PASSED", "captcha_token": "", "submission_token": "t0k3n-0123456789abcdef",
 }  # fmt: skip
 COMPANY = {
     **PERSON, "applicant_kind": "organization", "organization_type": "commercial",
