@@ -8,6 +8,7 @@ Art 46: 6 months), the organization and the date. The clerk may edit the generat
 (``issued_text``).
 """
 
+import re
 from datetime import date
 
 from django.template.loader import render_to_string
@@ -17,6 +18,7 @@ from disclosure.applications.vocabularies import DeliveryForm, DeliveryMethod, L
 
 TITLE = "政府信息公开申请答复告知书"
 DESCRIPTION_MAX_CHARS = 300
+_CLOSING_DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日\Z")
 REMEDY = "可在收到本告知书之日起60日内申请行政复议或6个月内提起行政诉讼"
 
 # 条例 Arts 14–16 and the report's rows: why information is not disclosed, per leaf.
@@ -65,9 +67,15 @@ def letter_text(answer_letter, *, on: date | None = None) -> str:
 
 
 def issued_text(answer_letter) -> str:
-    """What the applicant receives: the reviewed body, or the generated text while the
-    clerk has not written one."""
-    return _tidy(answer_letter.body) if answer_letter.body.strip() else letter_text(answer_letter)
+    """What the applicant receives: the reviewed body (or the generated text while there is
+    none), dated the day it was issued rather than the day it was drafted."""
+    if not answer_letter.body.strip():
+        return letter_text(answer_letter)
+    text = _tidy(answer_letter.body)
+    if answer_letter.is_live and answer_letter.published_at:
+        day = _letter_date(answer_letter)
+        text = _CLOSING_DATE.sub(f"{day.year}年{day.month}月{day.day}日", text)
+    return text
 
 
 def split_letter(text: str) -> tuple[str, list[str], list[str]]:

@@ -191,3 +191,16 @@ def test_the_docx_carries_the_decision_with_an_east_asian_font(application):
         )
         == "仿宋"
     )
+
+
+def test_an_issued_letter_is_dated_the_day_it_was_issued(application):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    answer = letter(application, letter_type="disclose", outcome="1")
+    answer.body = letter_text(answer, on=date(2026, 11, 20))  # drafted on the 20th
+    answer.is_live = True
+    answer.published_at = datetime(2026, 11, 24, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
+    text = issued_text(answer)
+    assert text.endswith("重庆市民政局\n2026年11月24日")
+    assert "2026年11月20日" not in text
