@@ -1,0 +1,564 @@
+"""The clerks' side of disclosure on request (依申请公开): the register of applications with
+their statutory clocks, the case page with its timeline, "how this date was computed"
+and one button per step allowed now (``admin_views``), and the answer letters through
+the portal's four-eyes review (``portal.workflow_admin``).
+
+Personal data of applicants (name, identity document, phone, address, e-mail) is shown
+only to users who may handle the application (``applications.handle_application`` for
+its organization); lists mask the document number and phone even for them. Titles,
+``__str__`` and admin log entries use the application number only."""
+
+import time
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import TruncMonth
+from django.http import Http404, HttpResponse
+from django.template.defaultfilters import linebreaksbr
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.http import content_disposition_header
+
+from disclosure.applications import admin_views, fees, services
+from disclosure.applications.models import (
+    OPEN_STATUSES,
+    AnswerLetter,
+    Application,
+    ApplicationEvent,
+)
+from disclosure.applications.services.base import HANDLE, calendar_window
+from disclosure.applications.vocabularies import ServiceMethod, outcome_full_label
+from portal import workdays, workflow
+from portal.redaction import mask_email, mask_name, redact
+from portal.scopes import acting_scope, in_scope
+from portal.workflow_admin import ReviewQueueFilter, WorkflowAdminMixin
+
+Status = Application.Status
+# Statuses in which the 20 working days run (not paused, not waiting for the applicant).
+RUNNING = (Status.PROCESSING,)
+PAUSED = {Status.CONSULTING: "征求意见，暂停计时", Status.AWAITING_FEE: "待缴费，暂停计时"}
+DUE_SOON = getattr(settings, "APPLY_DUE_SOON_WORKING_DAYS", 5)
+RED, AMBER = "#8c0d14", "#8a5300"
+
+
+def mask_middle(value: str) -> str:
+    """First 3 and last 4 characters, the rest as *: 110105********002X, 138****0000."""
+    value = "".join((value or "").split())
+    if not value:
+        return ""
+    if len(value) <= 7:
+        return "*" * len(value)
+    return f"{value[:3]}{'*' * (len(value) - 7)}{value[-4:]}"
+
+
+def personal_condition(user) -> Q | None:
+    """Applications whose personal data ``user`` may see; None: all (superusers)."""
+    if user.is_superuser:
+        return None
+    if not user.has_perm(HANDLE):
+        return Q(pk__in=[])
+    return Q(organization_id__in=acting_scope(user) or set())
+
+
+def sees_personal(user, application) -> bool:
+    return user.is_superuser or admin_views.may_handle(user, application)
+
+
+_calendar: list = [None, None, 0.0]  # [day, (holidays, workdays), monotonic deadline]
+
+
+def calendar_around(today: date):
+    """The working-day calendar for the days-left column: read once a minute per process,
+    not per row."""
+    day, calendar, until = _calendar
+    if day != today or time.monotonic() > until:
+        holidays, working, _years = calendar_window(today, today)
+        calendar = (holidays, working)
+        _calendar[:] = [today, calendar, time.monotonic() + 60]
+    return calendar
+
+
+def working_days_left(today: date, due_on: date) -> int:
+    holidays, working = calendar_around(today)
+    step = 1 if due_on >= today else -1
+    count, day = 0, today
+    while day != due_on:
+        day += timedelta(days=step)
+        if workdays.is_working_day(day, holidays=holidays, workdays=working):
+            count += step
+    return count
+
+
+class DeadlineFilter(admin.SimpleListFilter):
+    title = "答复期限"
+    parameter_name = "deadline"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", "已超期"), ("soon", f"临期（{DUE_SOON} 个工作日内）"),
+                ("paused", "暂停计时"), ("open", "未办结")]  # fmt: skip
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        value = self.value()
+        if value == "overdue":
+            return queryset.filter(status__in=RUNNING, due_on__lt=today)
+        if value == "soon":
+            holidays, working = calendar_around(today)
+            limit = workdays.add_working_days(today, DUE_SOON, holidays=holidays, workdays=working)
+            return queryset.filter(status__in=RUNNING, due_on__gte=today, due_on__lte=limit)
+        if value == "paused":
+            return queryset.filter(status__in=list(PAUSED))
+        if value == "open":
+            return queryset.filter(status__in=OPEN_STATUSES)
+        return queryset
+
+
+class ApplicationEventInline(admin.TabularInline):
+    """The case timeline, oldest first, newest last; append-only (a database trigger
+    refuses changes), so nothing here can be added, changed or deleted."""
+
+    model = ApplicationEvent
+    fields = ["on", "kind", "details", "by_name", "at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ["at", "pk"]
+    verbose_name_plural = "办理记录（按时间顺序，不可修改、不可删除）"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return True  # whoever may open the application (the parent's queryset) sees its timeline
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("by", "application")
+
+    @admin.display(description="操作人")
+    def by_name(self, event):
+        if event.by_id is None:
+            return "申请人"
+        return event.by.get_full_name() or event.by.get_username()
+
+    def get_fields(self, request, obj=None):
+        # A note may quote the applicant: masked for those who do not handle the case.
+        if obj is not None and not obj.sees_personal:
+            return [name if name != "details" else "masked_details" for name in self.fields]
+        return self.fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
+
+    @admin.display(description="说明")
+    def details(self, event):
+        return linebreaksbr(event_details(event, event.note), autoescape=True)
+
+    @admin.display(description="说明")
+    def masked_details(self, event):
+        note = redact(event.note, known=event.application.known_personal_data)
+        return linebreaksbr(event_details(event, note), autoescape=True)
+
+
+DATA_LABELS = (("party", "对象"), ("working_days", "延长工作日"), ("approver_name", "批准人"),
+               ("amount", "金额（元）"), ("deadline_on", "申请人期限"),
+               ("reply_due_on", "意见答复期限"))  # fmt: skip
+
+
+def event_details(event, note: str) -> str:
+    data = event.data or {}
+    parts = [
+        f"{label}：{data[key]}" for key, label in DATA_LABELS if data.get(key) not in (None, "")
+    ]
+    method = data.get("method")
+    if method:
+        names = {**fees.METHODS, **dict(ServiceMethod.choices)}
+        parts.append(f"方式：{names.get(method, method)}")
+    details = "；".join(parts)
+    return f"{note}\n{details}" if note and details else note or details
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    list_display = ["number", "organization_name", "channel", "applicant_type", "applicant",
+                    "masked_id_number", "masked_phone", "status", "received_on", "due_on",
+                    "days_left", "month_count"]  # fmt: skip
+    list_filter = [DeadlineFilter, "status", "channel", "applicant_type", "is_high_volume",
+                   ("organization", admin.RelatedOnlyFieldListFilter)]  # fmt: skip
+    list_select_related = ["organization"]
+    search_fields = ["number", "info_title"]
+    search_help_text = "按申请编号或所需信息名称查找。"
+    ordering = ["-submitted_at", "-pk"]  # see get_ordering: open ones first, by due date
+    inlines = [ApplicationEventInline]
+    change_form_template = "admin/applications/application/change_form.html"
+    fieldsets = [
+        ("申请", {"fields": ["number", "organization", "channel", "status", "submitted_at",
+                           "received_on", "due_on", "paused_days", "extended_days",
+                           "is_overdue", "shown_outcome", "decided_on", "closed_on",
+                           "tracking_code"]}),
+        ("申请人", {"fields": ["applicant_type", "applicant", "id_type", "shown_id_number",
+                            "shown_contact_person", "shown_phone", "shown_address",
+                            "shown_email", "shown_postcode"]}),
+        ("所需信息", {"fields": ["info_title", "info_number", "shown_description",
+                             "delivery_form", "delivery_method", "fee_waiver_requested",
+                             "is_high_volume"]}),
+    ]  # fmt: skip
+    readonly_fields = [name for _, spec in fieldsets for name in spec["fields"]]
+
+    # --- who sees what ------------------------------------------------------------------
+
+    def get_queryset(self, request):
+        user = request.user
+        # Not super(): its ordering names the annotations below (open ones first).
+        applications = self.model._default_manager.get_queryset()
+        if not (user.is_superuser or user.has_perm("portal.oversee_all")):
+            applications = applications.filter(organization_id__in=acting_scope(user) or set())
+        condition = personal_condition(user)
+        flag = (
+            Value(True)
+            if condition is None
+            else ExpressionWrapper(condition, output_field=BooleanField())
+        )
+        # Both months are truncated in local time, so they compare as equals (a local
+        # midnight compared with a timestamp would be read in the database's zone).
+        same_month = (
+            Application.objects.annotate(month=TruncMonth("submitted_at"))
+            .filter(
+                id_type=OuterRef("id_type"),
+                id_number=OuterRef("id_number"),
+                month=OuterRef("month_start"),
+                submitted_at__lte=OuterRef("submitted_at"),
+            )
+            .order_by()
+            .values("id_type")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        # The applicant's place in the calendar month (local time, as services.monthly_count).
+        applications = applications.annotate(month_start=TruncMonth("submitted_at"))
+        return applications.annotate(
+            sees_personal=flag,
+            month_nth=Subquery(same_month, output_field=IntegerField()),
+            open_rank=Case(When(status__in=OPEN_STATUSES, then=Value(0)), default=Value(1)),
+            open_due=Case(When(status__in=OPEN_STATUSES, then=F("due_on")), default=None),
+        ).order_by(*self.get_ordering(request))
+
+    def get_ordering(self, request):
+        return ["open_rank", "open_due", "-submitted_at", "-pk"]
+
+    def registering_organizations(self, user):
+        from portal.models import Organization
+
+        scope = acting_scope(user)
+        organizations = Organization.objects.all()
+        return organizations if scope is None else organizations.filter(pk__in=scope)
+
+    def has_add_permission(self, request):
+        return request.user.has_perm(HANDLE)  # the add page registers (application_register)
+
+    def has_change_permission(self, request, obj=None):
+        return False  # every change is a step (buttons on the application's page)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # 条例 Art 45: the register keeps every application
+
+    # --- columns ------------------------------------------------------------------------
+
+    @admin.display(description="受理机关", ordering="organization__name")
+    def organization_name(self, obj):
+        return obj.organization.short_name or obj.organization.name
+
+    @admin.display(description="申请人")
+    def applicant(self, obj):
+        return obj.name if obj.sees_personal else mask_name(obj.name)
+
+    @admin.display(description="证件号码")
+    def masked_id_number(self, obj):
+        return mask_middle(obj.id_number)
+
+    @admin.display(description="联系电话")
+    def masked_phone(self, obj):
+        return mask_middle(obj.phone)
+
+    @admin.display(description="剩余工作日", ordering="open_due")
+    def days_left(self, obj):
+        if obj.status in PAUSED:
+            return PAUSED[obj.status]
+        if obj.status == Status.SUPPLEMENT:
+            return "待补正，期限重新计算"
+        if obj.status not in RUNNING or obj.due_on is None:
+            return "—"
+        left = working_days_left(timezone.localdate(), obj.due_on)
+        if left < 0:
+            return format_html(
+                '<strong class="apply-badge" style="background:{}">已超期 {} 个工作日</strong>',
+                RED, -left,
+            )  # fmt: skip
+        if left <= DUE_SOON:
+            return format_html(
+                '<strong class="apply-badge" style="background:{}">临期：剩 {} 个工作日</strong>',
+                AMBER, left,
+            )  # fmt: skip
+        return f"剩 {left} 个工作日"
+
+    @admin.display(description="本月件数")
+    def month_count(self, obj):
+        nth = obj.month_nth or 1
+        if obj.is_high_volume or nth > services.high_volume_threshold():
+            return format_html(
+                '<span class="apply-badge" style="background:{}">本月第 {} 件·数量明显超过合理范围</span>',
+                AMBER, nth,
+            )  # fmt: skip
+        return f"本月第 {nth} 件"
+
+    # --- the case page: personal data for handlers only ---------------------------------
+
+    def _shown(self, obj, value, mask=None):
+        if obj.sees_personal:
+            return value or "—"
+        if not value:
+            return "—"
+        return mask(value) if mask else "（仅承办人员可查看）"
+
+    @admin.display(description="申请人")
+    def shown_name(self, obj):
+        return self._shown(obj, obj.name, mask_name)
+
+    @admin.display(description="证件号码")
+    def shown_id_number(self, obj):
+        return self._shown(obj, obj.id_number, mask_middle)
+
+    @admin.display(description="联系人")
+    def shown_contact_person(self, obj):
+        return self._shown(obj, obj.contact_person, mask_name)
+
+    @admin.display(description="联系电话")
+    def shown_phone(self, obj):
+        return self._shown(obj, obj.phone, mask_middle)
+
+    @admin.display(description="通信地址")
+    def shown_address(self, obj):
+        return self._shown(obj, obj.address)
+
+    @admin.display(description="电子邮箱")
+    def shown_email(self, obj):
+        return self._shown(obj, obj.email, mask_email)
+
+    @admin.display(description="邮政编码")
+    def shown_postcode(self, obj):
+        return self._shown(obj, obj.postcode)
+
+    @admin.display(description="所需信息描述")
+    def shown_description(self, obj):
+        text = obj.description
+        if not obj.sees_personal:
+            text = redact(text, known=obj.known_personal_data)
+        return linebreaksbr(text, autoescape=True) if text else "—"
+
+    @admin.display(description="办理结果")
+    def shown_outcome(self, obj):
+        return outcome_full_label(obj.outcome) if obj.outcome else "—"
+
+    def get_urls(self):
+        return [
+            path("<path:object_id>/step/<slug:step>/", self.admin_site.admin_view(self.step_view),
+                 name="applications_application_step"),
+            *super().get_urls(),
+        ]  # fmt: skip
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        return admin_views.register_view(self, request)
+
+    def _scoped_object(self, request, object_id):
+        application = self.get_object(request, unquote(object_id))
+        if application is None:
+            raise Http404("没有找到该申请，或该申请不属于您所在机构。")
+        return application
+
+    def step_view(self, request, object_id, step):
+        if step not in admin_views.STEPS or not self.has_view_permission(request):
+            raise PermissionDenied
+        application = self._scoped_object(request, object_id)
+        return admin_views.step_view(self, request, application, admin_views.STEPS[step])
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        application = self._scoped_object(request, object_id)
+        today = timezone.localdate()
+        letter = AnswerLetter.objects.filter(application=application).first()
+        clock = services.clock_of(application, today=today)
+        extra_context = {
+            **(extra_context or {}),
+            "application_steps": admin_views.available_steps(request.user, application),
+            "clock": clock,
+            "overdue_days": -clock.days_left if clock.is_overdue and clock.days_left else 0,
+            "answer_letter": letter,
+            "monthly_count": services.monthly_count(application),
+            "high_volume_threshold": services.high_volume_threshold(),
+            "title": f"{application}",
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+@admin.register(AnswerLetter)
+class AnswerLetterAdmin(WorkflowAdminMixin, admin.ModelAdmin):
+    """告知书: drafted by the 起草答复 step, edited by the clerk, reviewed by someone else,
+    issued (the workflow's publish) — which answers the application."""
+
+    list_display = ["application_number", "letter_type", "short_outcome", "status_badge",
+                    "application_status", "updated_at"]  # fmt: skip
+    list_filter = [ReviewQueueFilter, "status", "letter_type"]
+    list_select_related = ["application"]
+    search_fields = ["application__number"]
+    ordering = ["-updated_at", "-pk"]
+    fields = ["application_link", "letter_type", "outcome", "body", "reasons", "legal_basis",
+              "other_agency_name", "other_agency_contact", "published_where"]  # fmt: skip
+    readonly_fields = ["application_link", "outcome"]
+    change_form_template = "admin/applications/answerletter/change_form.html"
+    preview_template = "admin/applications/answerletter/preview.html"
+
+    def has_add_permission(self, request):
+        return False  # drafted from the application (起草答复)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("application__organization")
+
+    def get_fields(self, request, obj=None):
+        if obj is not None and not sees_personal(request.user, obj.application):
+            return [name if name != "body" else "masked_body" for name in self.fields]
+        return self.fields
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and not sees_personal(request.user, obj.application):
+            return self.get_fields(request, obj)
+        return self.readonly_fields
+
+    @admin.display(description="申请编号", ordering="application__number")
+    def application_number(self, obj):
+        return obj.application.number
+
+    @admin.display(description="办理结果", ordering="outcome")
+    def short_outcome(self, obj):
+        return outcome_full_label(obj.outcome)
+
+    @admin.display(description="申请状态")
+    def application_status(self, obj):
+        return obj.application.get_status_display()
+
+    @admin.display(description="申请")
+    def application_link(self, obj):
+        url = reverse("admin:applications_application_change", args=[obj.application_id])
+        return format_html('<a href="{}">{}</a>', url, obj.application)
+
+    @admin.display(description="告知书正文（已隐去申请人个人信息）")
+    def masked_body(self, obj):
+        text = redact(obj.body, known=obj.application.known_personal_data)
+        return linebreaksbr(text, autoescape=True)
+
+    # --- the steps: approval and issue go through the applications services, which
+    # record them on the application's timeline too ------------------------------------
+
+    def _apply(self, request, step, items, data) -> int:
+        done = 0
+        for item in items:
+            try:
+                if step.name == "approve":
+                    services.answer_letter_approve(letter=item, by=request.user,
+                                                   note=data.get("note", ""))  # fmt: skip
+                elif step.name == "publish":
+                    services.answer_letter_issue(letter=item, by=request.user)
+                else:
+                    workflow.perform(item, step=step.name, by=request.user,
+                                     note=data.get("note", ""))  # fmt: skip
+                done += 1
+            except (ValidationError, PermissionDenied) as error:
+                self.message_user(request, f"“{item}”：{admin_views.refusal(error)}",
+                                  messages.ERROR)  # fmt: skip
+        if done:
+            self.message_user(request, f"已{step.label} {done} 项。", messages.SUCCESS)
+        return done
+
+    # --- the letter as the applicant receives it ------------------------------------------
+
+    def get_urls(self):
+        return [
+            path("<path:object_id>/file/<slug:fmt>/", self.admin_site.admin_view(self.file_view),
+                 name="applications_answerletter_file"),
+            *super().get_urls(),
+        ]  # fmt: skip
+
+    def _letter_for_handler(self, request, object_id):
+        letter = self.get_object(request, unquote(object_id))
+        if letter is None:
+            raise Http404("没有找到该告知书。")
+        if not sees_personal(request.user, letter.application):
+            raise PermissionDenied("告知书含申请人个人信息，仅承办人员可以查看和下载。")
+        return letter
+
+    def preview_view(self, request, object_id):
+        letter = self._letter_for_handler(request, object_id)
+        from disclosure.applications.letters import issued_text
+
+        return TemplateResponse(
+            request, self.preview_template, {"letter": letter, "text": issued_text(letter)}
+        )
+
+    def file_view(self, request, object_id, fmt):
+        letter = self._letter_for_handler(request, object_id)
+        # Imported here: the renderers pull in reportlab and python-docx, which only these
+        # two downloads need.
+        if fmt == "pdf":
+            from disclosure.applications.letter_pdf import render_pdf
+
+            content, content_type = render_pdf(letter), "application/pdf"
+        elif fmt == "docx":
+            from disclosure.applications.letter_docx import render_docx
+
+            content = render_docx(letter)
+            content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        else:
+            raise Http404
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = content_disposition_header(
+            True, f"{letter.application.number}-告知书.{fmt}"
+        )
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        letter = self.get_object(request, unquote(object_id))
+        extra_context = extra_context or {}
+        if letter is not None:
+            handler = sees_personal(request.user, letter.application)
+            generated = services.generated_text(letter)
+            if not handler:
+                generated = redact(generated, known=letter.application.known_personal_data)
+            extra_context.update(
+                generated_text=generated,
+                letter_handler=handler,
+                letter_in_scope=in_scope(letter.owner_organization_id, acting_scope(request.user)),
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
