@@ -78,8 +78,9 @@ class AnnualReportAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     def countdown(self, obj):
         if obj is None or obj.pk is None:
             return "—"
+        published_on = timezone.localdate(obj.published_at) if obj.is_live else None
         return deadlines.countdown_text(
-            obj.deadline, timezone.localdate(), published=obj.last_published_at is not None
+            obj.deadline, timezone.localdate(), published_on=published_on
         )
 
     @admin.display(description="汇总提示")

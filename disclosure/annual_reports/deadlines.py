@@ -29,10 +29,13 @@ def deadline_for(year: int, organization_name: str) -> date:
     return date(year + 1, 1, 31)
 
 
-def countdown_text(deadline: date, today: date, *, published: bool = False) -> str:
-    """距法定发布期限（2027-01-31）还有 62 天 / 今天是法定发布期限 / 已超过 … N 天."""
-    if published:
-        return f"已发布（法定发布期限 {deadline:%Y-%m-%d}）"
+def countdown_text(deadline: date, today: date, *, published_on: date | None = None) -> str:
+    """距法定发布期限（2027-01-31）还有 62 天 / 今天是法定发布期限 / 已超过 … N 天; for a
+    published report, whether it was published in time."""
+    if published_on is not None:
+        late = (published_on - deadline).days
+        verdict = f"逾期 {late} 天" if late > 0 else "按期"
+        return f"已于 {published_on:%Y-%m-%d} 发布（法定发布期限 {deadline:%Y-%m-%d}，{verdict}）"
     days = (deadline - today).days
     if days > 0:
         return f"距法定发布期限（{deadline:%Y-%m-%d}）还有 {days} 天"

@@ -142,3 +142,8 @@ def test_governments_have_until_31_march_and_the_reporting_year_turns_in_april()
     assert reporting_year(datetime(2027, 4, 1).date()) == 2027
     overdue = deadlines.countdown_text(datetime(2027, 1, 31).date(), datetime(2027, 2, 3).date())
     assert overdue == "已超过法定发布期限（2027-01-31）3 天"
+    late = deadlines.countdown_text(
+        datetime(2027, 1, 31).date(), datetime(2027, 2, 3).date(),
+        published_on=datetime(2027, 2, 2).date(),
+    )  # fmt: skip
+    assert late == "已于 2027-02-02 发布（法定发布期限 2027-01-31，逾期 2 天）"
