@@ -4,10 +4,12 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
+from disclosure.applications.models import AnswerLetter
 from disclosure.models import Document, IndexNumberSequence
 from mailbox.models import Letter, Reply
 from plans import services as plans_services
 from portal.models import Organization
+from tests.applications.factories import AnswerLetterFactory
 from tests.disclosure.factories import DisclosureGuideFactory, DocumentFactory
 from tests.interpretation.factories import InterpretationFactory
 from tests.mailbox.factories import letter_with_public_reply
@@ -35,8 +37,10 @@ def test_every_changelist_search_and_add_page_opens(superuser_client, model):
     assert superuser_client.get(admin_url(model, "changelist"), {"q": "民政"}).status_code == 200
     add = superuser_client.get(admin_url(model, "add"))
     # Sequences are only ever advanced by allocation, never entered by hand; letters come
-    # from citizens only and public replies from closed letters.
-    assert add.status_code == (403 if model in (IndexNumberSequence, Letter, Reply) else 200)
+    # from citizens only and public replies from closed letters; answer letters are
+    # drafted from their application.
+    refused = (IndexNumberSequence, Letter, Reply, AnswerLetter)
+    assert add.status_code == (403 if model in refused else 200)
 
 
 @pytest.mark.parametrize("model", list(admin.site._registry), ids=lambda m: m.__name__)
@@ -51,6 +55,7 @@ def test_every_change_page_opens(superuser_client, model):
     Notice.objects.create(title="测试通告", owner_organization=document.organization)
     InterpretationFactory(organization=document.organization, documents=[document])
     letter_with_public_reply(document.organization)
+    AnswerLetterFactory(application__organization=document.organization)
     instance = model._default_manager.first()
     if instance is None:
         pytest.fail(f"no {model.__name__} to open: the migration or the factory should create one")
