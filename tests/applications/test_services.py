@@ -545,3 +545,26 @@ def test_two_concurrent_confirmations_make_one(agency):
     refusal = next(o for o in outcomes if o != "ok")
     assert "不能确认受理" in refusal.messages[0]
     assert ApplicationEvent.objects.filter(kind=Kind.CONFIRMED).count() == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_concurrent_posts_of_one_form_create_one_application(agency):
+    barrier = threading.Barrier(2)
+    made = []
+
+    def post():
+        try:
+            barrier.wait()
+            data = {**APPLICANT, "organization": agency.office}
+            made.append(services.application_submit(data=data, submission_token="twin").pk)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=post) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(made) == 2 and made[0] == made[1]
+    assert Application.objects.count() == 1
+    assert ApplicationEvent.objects.filter(kind=Kind.SUBMITTED).count() == 1
