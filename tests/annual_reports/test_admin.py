@@ -147,3 +147,23 @@ def test_governments_have_until_31_march_and_the_reporting_year_turns_in_april()
         published_on=datetime(2027, 2, 2).date(),
     )  # fmt: skip
     assert late == "已于 2027-02-02 发布（法定发布期限 2027-01-31，逾期 2 天）"
+
+
+def test_a_2019_report_asks_for_the_trial_formats_cells(agency, client):
+    report = make_report(agency.bureau, year=2020, by=agency.clerk)
+    html = logged_in(client, agency.clerk).get(change_url(report)).content.decode()
+    assert "第二十条第（九）项 政府集中采购：采购总金额（万元）" in html
+    assert "第二十条第（五）项 其他对外管理服务事项：本年增/减" in html
+    assert "本年收费金额（单位：万元）</label>" not in html
+
+
+def test_a_second_report_for_the_same_year_is_a_form_error(agency, client):
+    make_report(agency.bureau, by=agency.clerk)
+    response = logged_in(client, agency.clerk).post(
+        ADD,
+        {"year": "2025", "organization": agency.bureau.pk, "include_sub_organizations": "on",
+         "layout": ""},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "该机关本年度的年报已存在。" in response.content.decode()
+    assert AnnualReport.objects.count() == 1

@@ -10,9 +10,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from docx import Document as WordDocument
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from disclosure.annual_reports import layouts
+from disclosure.annual_reports import exports, layouts
+from disclosure.annual_reports.models import AnnualReport
 from portal import workflow
 from tests.annual_reports.factories import make_report, publish, published_report
 
@@ -173,3 +177,32 @@ def test_earlier_reports_in_the_column_page_stay_listed_below(client, agency):
     published_report(agency)
     html = client.get(LIST).content.decode()
     assert "往年年报" in html and "<p>2018年年报（PDF）</p>" in html
+
+
+def test_the_sitemap_and_the_search_find_a_published_report_only(client, agency):
+    draft = make_report(agency.office, by=agency.clerk)
+    report = published_report(agency)
+    assert "sitemap-annual-reports.xml" in client.get("/sitemap.xml").content.decode()
+    sitemap = client.get("/sitemap-annual-reports.xml").content.decode()
+    assert report.get_absolute_url() in sitemap and draft.get_absolute_url() not in sitemap
+    found = client.get(reverse("search"), {"q": "年度报告"}).content.decode()
+    assert report.get_absolute_url() in found
+
+
+def test_any_text_in_a_section_is_shown_escaped_and_exported(client, agency, settings):
+    settings.PAGE_CACHE = False  # each example's page, not the first one cached
+    report = published_report(agency)
+
+    @hypothesis_settings(max_examples=8, deadline=None)
+    @given(text=st.text(max_size=80) | st.just("<script>alert(1)</script>"))
+    def check(text):
+        item = AnnualReport.objects.get(pk=report.pk)
+        item.overview = text
+        item.save()  # BlockField cleans it as every write path does
+        item.refresh_from_db()
+        exports.render_docx(item)
+        exports.render_xlsx(item)
+        html = client.get(item.get_absolute_url()).content.decode()
+        assert "<script" not in item.overview or "&lt;script" in html
+
+    check()
