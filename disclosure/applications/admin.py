@@ -203,9 +203,8 @@ def event_details(event, note: str) -> str:
 
 @admin.register(Application)
 class ApplicationAdmin(admin.ModelAdmin):
-    list_display = ["number", "organization_name", "channel", "applicant_type", "applicant",
-                    "masked_id_number", "masked_phone", "status", "received_on", "due_on",
-                    "days_left", "month_count"]  # fmt: skip
+    list_display = ["number", "organization_name", "channel_and_type", "applicant_in_list",
+                    "status", "received_day", "due_day", "days_left", "month_count"]  # fmt: skip
     list_filter = [DeadlineFilter, "status", "channel", "applicant_type", "is_high_volume",
                    ("organization", admin.RelatedOnlyFieldListFilter)]  # fmt: skip
     list_select_related = ["organization"]
@@ -214,6 +213,7 @@ class ApplicationAdmin(admin.ModelAdmin):
     ordering = ["-submitted_at", "-pk"]  # see get_ordering: open ones first, by due date
     inlines = [ApplicationEventInline]
     change_form_template = "admin/applications/application/change_form.html"
+    change_list_template = "admin/applications/application/change_list.html"
     fieldsets = [
         ("申请", {"fields": ["number", "organization", "channel", "status", "submitted_at",
                            "received_on", "due_on", "paused_days", "extended_days",
@@ -266,6 +266,12 @@ class ApplicationAdmin(admin.ModelAdmin):
             open_due=Case(When(status__in=OPEN_STATUSES, then=F("due_on")), default=None),
         ).order_by(*self.get_ordering(request))
 
+    def changelist_view(self, request, extra_context=None):
+        # The register is wide (deadlines, counts, masked contacts): the list gets the
+        # whole width instead of sharing it with the admin's side menu.
+        extra_context = {"is_nav_sidebar_enabled": False, **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
+
     def get_ordering(self, request):
         return ["open_rank", "open_due", "-submitted_at", "-pk"]
 
@@ -295,13 +301,29 @@ class ApplicationAdmin(admin.ModelAdmin):
     def applicant(self, obj):
         return obj.name if obj.sees_personal else mask_name(obj.name)
 
-    @admin.display(description="证件号码")
-    def masked_id_number(self, obj):
-        return mask_middle(obj.id_number)
+    @admin.display(description="申请方式 / 申请人类型", ordering="channel")
+    def channel_and_type(self, obj):
+        return format_html(
+            '{}<br><span class="apply-masked">{}</span>',
+            obj.get_channel_display(), obj.get_applicant_type_display(),
+        )  # fmt: skip
 
-    @admin.display(description="联系电话")
-    def masked_phone(self, obj):
-        return mask_middle(obj.phone)
+    @admin.display(description="申请人 / 证件号码 / 电话")
+    def applicant_in_list(self, obj):
+        # The document number and phone are masked in lists even for the handler: a
+        # list is read over shoulders and printed; the case page shows them in full.
+        return format_html(
+            '{}<br><span class="apply-masked">{}<br>{}</span>',
+            self.applicant(obj), mask_middle(obj.id_number), mask_middle(obj.phone),
+        )  # fmt: skip
+
+    @admin.display(description="受理日期", ordering="received_on")
+    def received_day(self, obj):
+        return f"{obj.received_on:%Y-%m-%d}" if obj.received_on else "待确认"
+
+    @admin.display(description="答复期限", ordering="due_on")
+    def due_day(self, obj):
+        return f"{obj.due_on:%Y-%m-%d}" if obj.due_on else "—"
 
     @admin.display(description="剩余工作日", ordering="open_due")
     def days_left(self, obj):
@@ -439,10 +461,17 @@ class AnswerLetterAdmin(WorkflowAdminMixin, admin.ModelAdmin):
               "other_agency_name", "other_agency_contact", "published_where"]  # fmt: skip
     readonly_fields = ["application_link", "outcome"]
     change_form_template = "admin/applications/answerletter/change_form.html"
+    view_on_site = False  # issued to the applicant, never a public page
     preview_template = "admin/applications/answerletter/preview.html"
 
     def has_add_permission(self, request):
         return False  # drafted from the application (起草答复)
+
+    def has_change_permission(self, request, obj=None):
+        # An issued letter is what the applicant received: it is never edited afterwards.
+        if obj is not None and (obj.is_live or obj.last_published_at is not None):
+            return False
+        return super().has_change_permission(request, obj)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("application__organization")

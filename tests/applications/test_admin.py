@@ -487,3 +487,27 @@ def test_the_letter_page_shows_the_text_and_the_downloads_to_the_handler(client,
     assert NAME not in html and "【姓名】" in html
     denied = client.get(reverse("admin:applications_answerletter_file", args=[letter.pk, "pdf"]))
     assert denied.status_code == 403
+
+
+@pytest.mark.django_db
+def test_an_issued_letter_opens_and_links_back_to_its_served_application(client, agency):
+    application = answered(agency)
+    letter = AnswerLetter.objects.get(application=application)
+    client.force_login(agency.clerk)
+    response = client.get(reverse("admin:applications_answerletter_change", args=[letter.pk]))
+    assert response.status_code == 200 and change_url(application) in page(response)
+    html = page(client.get(change_url(application)))
+    assert 'id="answer-letter"' in html and "（已发出）" in html
+    assert step_url(application, "serve") in html and step_url(application, "answer") not in html
+
+
+@pytest.mark.django_db
+def test_an_issued_letter_cannot_be_edited(client, agency):
+    application = answered(agency)
+    letter = AnswerLetter.objects.get(application=application)
+    url = reverse("admin:applications_answerletter_change", args=[letter.pk])
+    client.force_login(agency.clerk)
+    assert 'name="body"' not in page(client.get(url))
+    client.post(url, {"letter_type": "disclose", "body": "改过的正文", "_save": "保存"})
+    letter.refresh_from_db()
+    assert "改过的正文" not in letter.body
