@@ -8,9 +8,9 @@ What is assembled is frozen into the report when it is submitted for review
 
 规章 and 行政规范性文件 in the catalogue:
 - 行政规范性文件 are the documents marked ``is_normative`` (统一登记、统一编号).
-- 规章 are promulgated by an order signed by the head of the government or department
-  (立法法 2023 Art 97: 规章由…签署命令予以公布): the catalogue files them under the genre
-  命令（令）, or under a local genre named 规章; ``ANNUAL_REPORT_RULE_GENRES`` may name
+- 规章 are promulgated by an order (令) signed by the head of the government or department
+  (立法法; 规章制定程序条例): the catalogue files them under the genre 命令（令）, or under
+  a local genre named 规章; ``ANNUAL_REPORT_RULE_GENRES`` may name
   others. A normative document is never counted as a 规章.
 - Dates follow ``disclosure.normative.yearly_counts``: issued = published in the year
   (and by the day counted), repealed = the repealing document (替代文件) took effect in the

@@ -20,21 +20,6 @@ from disclosure.annual_reports.presentation import introduction, report_sections
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _placed(grid: layouts.Grid):
-    """Each cell of ``grid`` with its (row, column) in the full rectangle, spans resolved."""
-    taken: set[tuple[int, int]] = set()
-    for row_index, row in enumerate([*grid.head, *grid.body]):
-        column = 0
-        for cell in row:
-            while (row_index, column) in taken:
-                column += 1
-            yield row_index, column, cell
-            for r in range(row_index, row_index + cell.rowspan):
-                for c in range(column, column + cell.colspan):
-                    taken.add((r, c))
-            column += cell.colspan
-
-
 def render_docx(report: AnnualReport) -> bytes:
     document = WordDocument()
     heading = document.add_heading(report.title, level=1)
@@ -51,7 +36,7 @@ def render_docx(report: AnnualReport) -> bytes:
             table = document.add_table(rows=rows, cols=grid.width)
             table.style = "Table Grid"
             table.alignment = WD_TABLE_ALIGNMENT.CENTER
-            for r, c, cell in _placed(grid):
+            for r, c, cell in layouts.placed(grid):
                 target = table.cell(r, c)
                 if cell.rowspan > 1 or cell.colspan > 1:
                     target = target.merge(table.cell(r + cell.rowspan - 1, c + cell.colspan - 1))
@@ -81,7 +66,7 @@ def render_xlsx(report: AnnualReport) -> bytes:
             sheet.cell(row=1, column=1, value=_safe(f"{report.title} {section.title}"))
             sheet.cell(row=2, column=1, value=_safe(grid.caption))
             offset = 3
-            for r, c, cell in _placed(grid):
+            for r, c, cell in layouts.placed(grid):
                 target = sheet.cell(row=r + offset, column=c + 1)
                 if cell.numeric:
                     # Numbers stay numbers (a reader can sum them); never a formula.

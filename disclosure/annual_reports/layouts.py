@@ -273,6 +273,21 @@ class Grid:
     body: list[list[Cell]]
 
 
+def placed(grid: Grid):
+    """Each cell of ``grid`` with its (row, column) in the full rectangle, spans resolved."""
+    taken: set[tuple[int, int]] = set()
+    for row_index, row in enumerate([*grid.head, *grid.body]):
+        column = 0
+        for cell in row:
+            while (row_index, column) in taken:
+                column += 1
+            yield row_index, column, cell
+            for r in range(row_index, row_index + cell.rowspan):
+                for c in range(column, column + cell.colspan):
+                    taken.add((r, c))
+            column += cell.colspan
+
+
 def _th(text, scope, rowspan=1, colspan=1) -> Cell:
     return Cell(text, rowspan, colspan, header=True, scope=scope)
 
