@@ -9,7 +9,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from disclosure.applications.letters import TITLE, issued_text, split_letter
+from disclosure.applications.letters import TITLE, issued_text, paragraph_kind, split_letter
 
 BODY_FONT = "仿宋"  # GB/T 9704: 仿宋 for the body of official documents
 TITLE_FONT = "黑体"
@@ -50,7 +50,11 @@ def render_docx(answer_letter) -> bytes:
     _run(heading, title or TITLE, font=TITLE_FONT, size=18, bold=True)
     for text in paragraphs:
         paragraph = document.add_paragraph()
-        paragraph.paragraph_format.first_line_indent = Pt(16 * 2)
+        kind = paragraph_kind(text)
+        if kind == "number":
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        elif kind == "body":
+            paragraph.paragraph_format.first_line_indent = Pt(16 * 2)
         _lines(paragraph, text, font=BODY_FONT, size=16)
     if closing:
         document.add_paragraph()

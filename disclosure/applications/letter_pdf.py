@@ -18,7 +18,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
-from disclosure.applications.letters import TITLE, issued_text, split_letter
+from disclosure.applications.letters import TITLE, issued_text, paragraph_kind, split_letter
 
 FONT_NAME = "PortalCJK"
 BODY_SIZE = 12
@@ -63,6 +63,8 @@ def _styles(font: str) -> dict[str, ParagraphStyle]:
             spaceAfter=18,
         ),  # fmt: skip
         "body": body,
+        "number": ParagraphStyle("number", parent=body, alignment=TA_CENTER, firstLineIndent=0),
+        "salutation": ParagraphStyle("salutation", parent=body, firstLineIndent=0),
         "closing": ParagraphStyle("closing", parent=body, alignment=TA_RIGHT, firstLineIndent=0),
     }
 
@@ -77,7 +79,7 @@ def render_pdf(answer_letter) -> bytes:
     styles = _styles(font)
     title, paragraphs, closing = split_letter(issued_text(answer_letter))
     story = [Paragraph(escape(title or TITLE), styles["title"])]
-    story += [Paragraph(_markup(paragraph), styles["body"]) for paragraph in paragraphs]
+    story += [Paragraph(_markup(p), styles[paragraph_kind(p)]) for p in paragraphs]
     if closing:
         story += [
             Spacer(1, BODY_SIZE * 2),

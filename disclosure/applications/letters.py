@@ -95,6 +95,16 @@ def split_letter(text: str) -> tuple[str, list[str], list[str]]:
     return title, paragraphs, closing
 
 
+def paragraph_kind(paragraph: str) -> str:
+    """How the PDF and DOCX lay a paragraph out: "number" (the 申请编号 line, centred under
+    the title), "salutation" (the addressee, flush left) or "body" (indented two characters)."""
+    if paragraph.startswith("申请编号：") and "\n" not in paragraph:
+        return "number"
+    if paragraph.endswith("：") and "\n" not in paragraph and len(paragraph) <= 60:
+        return "salutation"
+    return "body"
+
+
 def _letter_date(answer_letter) -> date:
     issued = answer_letter.published_at if answer_letter.is_live else None
     return timezone.localdate(issued) if issued else timezone.localdate()

@@ -26,7 +26,6 @@ from disclosure.applications.letter_docx import render_docx
 from disclosure.applications.letter_pdf import render_pdf
 from disclosure.applications.letters import issued_text
 from disclosure.applications.models import AnswerLetter, Application, ApplicationEvent
-from disclosure.applications.vocabularies import outcome_full_label
 from portal import antiabuse, credentials, id_numbers
 from portal.errors import error_response
 
@@ -212,7 +211,7 @@ def _track_result(request, application):
             "masked": _masked(application),
             "letter": letter,
             "letter_text": _masked_letter(application, letter) if letter else "",
-            "outcome": outcome_full_label(letter.outcome) if letter else "",
+            "letter_kind": letter.get_letter_type_display() if letter else "",
             "is_open": application.is_open,
         },
     )

@@ -204,3 +204,12 @@ def test_an_issued_letter_is_dated_the_day_it_was_issued(application):
     text = issued_text(answer)
     assert text.endswith("重庆市民政局\n2026年11月24日")
     assert "2026年11月20日" not in text
+
+
+def test_the_number_is_centred_the_addressee_flush_and_the_body_indented(application):
+    from disclosure.applications.letters import paragraph_kind
+
+    _title, paragraphs, _closing = split_letter(
+        text(application, letter_type="repeat", outcome="5.2")
+    )
+    assert [paragraph_kind(p) for p in paragraphs[:3]] == ["number", "salutation", "body"]
