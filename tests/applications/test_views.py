@@ -319,3 +319,13 @@ def test_the_timeline_shows_notes_meant_for_the_applicant_only(client, agency):
     assert "征求第三方或有关机关意见" in page and "不计入答复期限" in page
     assert "所需信息分散在多个档案中" in page and "延长 10 个工作日" in page
     assert "某某物业公司" not in page and "请科长把关" not in page
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(code=st.text(max_size=60), password=st.text(max_size=60))
+def test_any_tracking_input_gets_a_4xx_never_a_500(client, code, password):
+    response = client.post(TRACK, {"tracking_code": code, "password": password})
+    assert 400 <= response.status_code < 500
