@@ -45,13 +45,19 @@ class AnnualReportAdmin(WorkflowAdminMixin, admin.ModelAdmin):
         if obj is None:
             return base
         figures = [figure_field_name(spec.key) for spec in layouts.figure_specs(obj.layout)]
+        # Who may only read the report reads the entered cells in the tables preview.
+        entered = (
+            [("手工填报（表二其余各项、表四）", {"fields": figures})]
+            if self.has_change_permission(request, obj)
+            else []
+        )
         return [
             (None, {"fields": ["year", "organization", "include_sub_organizations", "layout",
                                "status", "countdown"]}),
             ("一、总体情况", {"fields": ["overview"]}),
-            ("汇总数据（表二第（一）项、表三，来自目录和依申请公开记录）",
+            ("汇总表（表二第（一）项、表三来自目录和依申请公开记录）",
              {"fields": ["assembled_at", "warnings", "tables_preview"]}),
-            ("手工填报（表二其余各项、表四）", {"fields": figures}),
+            *entered,
             ("五、六", {"fields": ["problems", "other_matters"]}),
         ]  # fmt: skip
 

@@ -167,3 +167,10 @@ def test_a_second_report_for_the_same_year_is_a_form_error(agency, client):
     assert response.status_code == 200
     assert "该机关本年度的年报已存在。" in response.content.decode()
     assert AnnualReport.objects.count() == 1
+
+
+def test_a_supervisor_reads_the_figures_in_the_preview_not_as_empty_inputs(agency, client):
+    report = make_report(agency.bureau, by=agency.clerk)
+    html = logged_in(client, agency.supervisor).get(change_url(report)).content.decode()
+    assert "手工填报" not in html
+    assert '<td class="num">1520</td>' in html
