@@ -430,7 +430,10 @@ class SearchEntry(models.Model):
         ]
         indexes = [
             GinIndex(fields=["vector"], name="portal_search_vector"),
-            GinIndex(fields=["title_vector"], name="portal_search_title_vector"),
+            # Title length first (btree_gin): the ranked head is read length by length,
+            # each length's title matches straight from this index; a condition on the
+            # title alone uses it as a plain text index.
+            GinIndex(fields=["title_length", "title_vector"], name="portal_search_length_title"),
             models.Index(fields=["-published_at", "-id"], name="portal_search_newest"),
             models.Index(
                 fields=["title_length", "-published_at", "-id"], name="portal_search_coverage"
