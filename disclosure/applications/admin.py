@@ -45,7 +45,7 @@ from disclosure.applications.models import (
     ApplicationEvent,
 )
 from disclosure.applications.services.base import HANDLE, calendar_window
-from disclosure.applications.vocabularies import ServiceMethod, outcome_full_label
+from disclosure.applications.vocabularies import Channel, ServiceMethod, outcome_full_label
 from portal import workdays, workflow
 from portal.redaction import mask_email, mask_name, redact
 from portal.scopes import acting_scope, in_scope
@@ -189,14 +189,16 @@ DATA_LABELS = (("party", "对象"), ("working_days", "延长工作日"), ("appro
 
 
 def event_details(event, note: str) -> str:
+    """The event's note and the facts its data records, in words."""
     data = event.data or {}
     parts = [
         f"{label}：{data[key]}" for key, label in DATA_LABELS if data.get(key) not in (None, "")
     ]
-    method = data.get("method")
-    if method:
-        names = {**fees.METHODS, **dict(ServiceMethod.choices)}
-        parts.append(f"方式：{names.get(method, method)}")
+    channels, methods = dict(Channel.choices), {**fees.METHODS, **dict(ServiceMethod.choices)}
+    if data.get("channel"):
+        parts.insert(0, f"申请方式：{channels.get(data['channel'], data['channel'])}")
+    if data.get("method"):
+        parts.append(f"方式：{methods.get(data['method'], data['method'])}")
     details = "；".join(parts)
     return f"{note}\n{details}" if note and details else note or details
 
@@ -433,15 +435,17 @@ class ApplicationAdmin(admin.ModelAdmin):
         today = timezone.localdate()
         letter = AnswerLetter.objects.filter(application=application).first()
         clock = services.clock_of(application, today=today)
+        steps = admin_views.available_steps(request.user, application)
         extra_context = {
             **(extra_context or {}),
-            "application_steps": admin_views.available_steps(request.user, application),
+            "application_steps": steps,
+            "may_request_supplement": any(step.name == "supplement" for step in steps),
             "clock": clock,
             "overdue_days": -clock.days_left if clock.is_overdue and clock.days_left else 0,
             "answer_letter": letter,
             "monthly_count": services.monthly_count(application),
             "high_volume_threshold": services.high_volume_threshold(),
-            "title": f"{application}",
+            "title": "办理政府信息公开申请",
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
