@@ -307,6 +307,18 @@ APPLY_SUBMIT_PER_IP_HOUR = env_int("APPLY_SUBMIT_PER_IP_HOUR", 10)
 APPLY_SUBMIT_PER_ID_DAY = env_int("APPLY_SUBMIT_PER_ID_DAY", 10)
 APPLY_TRACK_FAILURES_PER_IP_HOUR = env_int("APPLY_TRACK_FAILURES_PER_IP_HOUR", 10)
 PDF_CJK_FONT = env("PDF_CJK_FONT", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+# The body receiving online applications (its name or id; default the first top-level one),
+# and the local-practice periods (working days) for a supplement and a fee payment.
+APPLY_ORGANIZATION = env("APPLY_ORGANIZATION")
+APPLY_SUPPLEMENT_DAYS = env_int("APPLY_SUPPLEMENT_DAYS", 15)
+APPLY_FEE_PAYMENT_DAYS = env_int("APPLY_FEE_PAYMENT_DAYS", 20)
+APPLY_DUE_SOON_WORKING_DAYS = env_int("APPLY_DUE_SOON_WORKING_DAYS", 5)
+# Applications per applicant per month above which 数量、频次明显超过合理范围 is flagged.
+APPLY_HIGH_VOLUME_PER_MONTH = env_int("APPLY_HIGH_VOLUME_PER_MONTH", 10)
+# Annual reports: organizations that publish as a government (by 31 March; names ending in
+# 人民政府 always do), and the 体裁 that count as 规章 in section 二.
+ANNUAL_REPORT_GOVERNMENTS = env_list("ANNUAL_REPORT_GOVERNMENTS")
+ANNUAL_REPORT_RULE_GENRES = env_list("ANNUAL_REPORT_RULE_GENRES", "命令（令）,规章")
 
 CAPTCHA_TEST_MODE = env_bool("CAPTCHA_TEST_MODE", False)
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)

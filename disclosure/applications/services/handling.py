@@ -28,10 +28,6 @@ from disclosure.applications.services.intake import high_volume_threshold, month
 from portal import workdays
 
 
-def _working_days(setting: str, default: int) -> int:
-    return int(getattr(settings, setting, default))
-
-
 def _add(start: date, days: int) -> date:
     holidays, workdays_, _years = calendar_window(start, start)
     return workdays.add_working_days(start, days, holidays=holidays, workdays=workdays_)
@@ -63,7 +59,7 @@ def application_request_supplement(
                 "不能再要求补正（条例第三十条）。",
                 code="too_late",
             )
-        deadline = _add(today, _working_days("APPLY_SUPPLEMENT_DAYS", 15))
+        deadline = _add(today, settings.APPLY_SUPPLEMENT_DAYS)
         step(application, Kind.SUPPLEMENT_REQUESTED, by=by, now=now, note=items,
              deadline_on=deadline)  # fmt: skip
     return application
@@ -203,7 +199,7 @@ def application_fee_notice(
         lines = list(fee.explanation)
         if count > high_volume_threshold():
             lines.append(f"申请人本月已提出 {count} 件申请，数量、频次明显超过合理范围")
-        deadline = _add(today, _working_days("APPLY_FEE_PAYMENT_DAYS", 20))
+        deadline = _add(today, settings.APPLY_FEE_PAYMENT_DAYS)
         step(application, Kind.FEE_NOTICE, by=by, now=now, note=note or "\n".join(lines),
              method=method, amount=fee.amount, quantity=fee.quantity, deadline_on=deadline,
              explanation=lines)  # fmt: skip

@@ -49,7 +49,7 @@ def query_password(submission_token: str) -> str:
 def receiving_organization() -> Organization:
     """The body that receives online applications: ``settings.APPLY_ORGANIZATION`` (its
     name or id) when set, otherwise the first top-level organization."""
-    configured = getattr(settings, "APPLY_ORGANIZATION", "")
+    configured = settings.APPLY_ORGANIZATION
     organizations = Organization.objects.all()
     if configured:
         lookup = {"pk": configured} if str(configured).isdigit() else {"name": configured}
@@ -65,7 +65,7 @@ def receiving_organization() -> Organization:
 def high_volume_threshold() -> int:
     """Applications per applicant per calendar month above which the case is flagged as
     数量、频次明显超过合理范围 (109号; local practice, so configurable)."""
-    return int(getattr(settings, "APPLY_HIGH_VOLUME_PER_MONTH", 10))
+    return settings.APPLY_HIGH_VOLUME_PER_MONTH
 
 
 def _build(data: dict, *, organization, channel: str, now: datetime) -> Application:
