@@ -511,3 +511,18 @@ def test_an_issued_letter_cannot_be_edited(client, agency):
     client.post(url, {"letter_type": "disclose", "body": "改过的正文", "_save": "保存"})
     letter.refresh_from_db()
     assert "改过的正文" not in letter.body
+
+
+@pytest.mark.django_db
+@given(party=st.text(max_size=120), note=st.text(max_size=300))
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+def test_any_text_in_a_step_form_is_an_answer_never_a_500(clerk_client, application, party,
+                                                          note):  # fmt: skip
+    before = len(kinds(application))
+    response = clerk_client.post(step_url(application, "consult"), {"party": party, "note": note})
+    assert response.status_code in (200, 302)
+    added = len(kinds(application)) - before
+    assert added == (1 if response.status_code == 302 else 0)
+    if response.status_code == 200:
+        assert "errorlist" in page(response) or "未完成" in page(response)
