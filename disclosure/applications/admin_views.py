@@ -98,6 +98,11 @@ def may_handle(user, application) -> bool:
     return user.has_perm(HANDLE) and in_scope(application.organization_id, acting_scope(user))
 
 
+def sees_personal(user, application) -> bool:
+    """Whether ``user`` may see the applicant's personal data: handlers in scope."""
+    return user.is_superuser or may_handle(user, application)
+
+
 def open_parties(application) -> list[str]:
     """The parties consulted whose opinion has not come back yet, in the order asked."""
     waiting: list[str] = []
