@@ -181,7 +181,10 @@ class ExtendForm(forms.Form):
     def __init__(self, *args, approvers=None, **kwargs):
         super().__init__(*args, **kwargs)
         if approvers is not None:
-            self.fields["approver"].queryset = approvers
+            self.fields["approver"].queryset = approvers.select_related("organization")
+        self.fields["approver"].label_from_instance = lambda user: (
+            f"{user.get_full_name() or user.get_username()}（{user.organization or '未设机构'}）"
+        )
 
 
 class FeeNoticeForm(forms.Form):

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from disclosure.applications import admin_forms as f
 from disclosure.applications import fees, services
-from disclosure.applications.models import ALLOWED, Application, ApplicationEvent
+from disclosure.applications.models import ALLOWED, ApplicationEvent
 from disclosure.applications.services.base import APPROVE_EXTENSION, HANDLE
 from portal.models import Status as PublicationStatus
 from portal.models import User
@@ -261,7 +261,7 @@ def step_view(model_admin, request, application, step: Step):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            perform(step, application, request.user, form.cleaned_data)
+            result = perform(step, application, request.user, form.cleaned_data)
         except (ValidationError, PermissionDenied) as error:
             model_admin.message_user(
                 request, f"{step.label}未完成：{refusal(error)}", messages.ERROR
@@ -269,7 +269,12 @@ def step_view(model_admin, request, application, step: Step):
         else:
             # The log names the application by its number only, never the applicant.
             model_admin.log_change(request, application, step.label)
-            model_admin.message_user(request, f"{application}：已{step.label}。", messages.SUCCESS)
+            done = f"{application}：已{step.label}。"
+            if step.name == "fee_notice":
+                done += (
+                    f"应收信息处理费 {result[1].amount} 元（{'；'.join(result[1].explanation)}）。"
+                )
+            model_admin.message_user(request, done, messages.SUCCESS)
             return HttpResponseRedirect(change_url)
     context = {
         **model_admin.admin_site.each_context(request),
@@ -336,12 +341,4 @@ def register_view(model_admin, request):
                 (label, channels, help_text) for label, channels, help_text in f.DATE_FACTS.values()
             ],
         },
-    )
-
-
-def application_in_scope(model_admin, request, object_id) -> Application | None:
-    return (
-        model_admin.get_queryset(request).filter(pk=object_id).first()
-        if object_id.isdigit()
-        else None
     )

@@ -526,3 +526,14 @@ def test_any_text_in_a_step_form_is_an_answer_never_a_500(clerk_client, applicat
     assert added == (1 if response.status_code == 302 else 0)
     if response.status_code == 200:
         assert "errorlist" in page(response) or "未完成" in page(response)
+
+
+@pytest.mark.django_db
+def test_a_fee_notice_per_page_tells_the_amount_of_the_calculator(clerk_client, application):
+    response = clerk_client.post(
+        step_url(application, "fee_notice"), {"method": "per_page", "pages": "120"}, follow=True
+    )
+    # 31–100 pages at 10 元 (700) + 101–120 at 20 元 (400) = 1100 元 (109号).
+    assert "应收信息处理费 1100 元" in page(response)
+    event = application.events.get(kind=Kind.FEE_NOTICE)
+    assert event.data["amount"] == 1100 and event.data["method"] == "per_page"
