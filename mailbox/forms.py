@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from mailbox.models import Kind, Letter
+from portal import credentials
 from portal.fields import BlockFormField, LineFormField
 from portal.phones import PHONE_ERROR, is_phone, normalise_phone
 from portal.uploads import DOCUMENT_KINDS, inspect_upload
@@ -92,6 +93,12 @@ class LetterForm(forms.Form):
         self.fields["attachments"].widget.attrs["accept"] = (
             ".jpg,.jpeg,.png,.pdf,.doc,.docx,.xls,.xlsx,.wps"
         )
+
+    def clean_submission_token(self):
+        token = self.cleaned_data["submission_token"]
+        if not credentials.is_submission_token(token):
+            raise ValidationError("表单已失效，请刷新页面后重新填写。")
+        return token
 
     def clean_subject(self):
         subject = self.cleaned_data["subject"]

@@ -63,7 +63,11 @@ def letter_create(request, slug):
     form = LetterForm(request.POST, request.FILES)
     token = request.POST.get("submission_token", "")
     # A replay of a form already sent shows that letter again, before any other check.
-    done = Letter.objects.filter(submission_token=token).first() if token else None
+    done = (
+        Letter.objects.filter(submission_token=token).first()
+        if credentials.is_submission_token(token)
+        else None
+    )
     if done is not None and done.mailbox_id == mailbox.pk:
         return _success_page(request, done, token)
     if not form.is_valid():

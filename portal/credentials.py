@@ -11,6 +11,7 @@ passwords in its own ``namespace``, so one app's token never yields another app'
 
 import hashlib
 import hmac
+import re
 import secrets
 
 from django.utils.crypto import salted_hmac
@@ -18,6 +19,7 @@ from django.utils.crypto import salted_hmac
 # No 0/O, 1/I/L: read aloud or copied from paper without confusion.
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 12
+SUBMISSION_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 PASSWORD_LENGTH = 8
 
 
@@ -27,6 +29,12 @@ def new_tracking_code() -> str:
 
 def new_submission_token() -> str:
     return secrets.token_urlsafe(32)
+
+
+def is_submission_token(value: str) -> bool:
+    """Whether ``value`` looks like what ``new_submission_token`` makes: anything else (a
+    NUL byte, a megabyte of text) is refused before it reaches a database lookup."""
+    return bool(SUBMISSION_TOKEN.fullmatch(value or ""))
 
 
 def password_for(submission_token: str, *, namespace: str = "mailbox") -> str:

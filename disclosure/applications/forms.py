@@ -15,7 +15,7 @@ from disclosure.applications.vocabularies import (
     DeliveryMethod,
     IdType,
 )
-from portal import id_numbers
+from portal import credentials, id_numbers
 from portal.credit_code import credit_code_error
 from portal.fields import BlockFormField, LineFormField
 from portal.phones import PHONE_ERROR, is_phone, normalise_phone
@@ -30,7 +30,6 @@ ORGANIZATION_DOCUMENTS = (IdType.CREDIT_CODE, IdType.OTHER)
 # Passports, travel permits and other documents: letters, digits, hyphens and brackets.
 OTHER_DOCUMENT = re.compile(r"^[A-Z0-9][A-Z0-9\-()]{3,29}$")
 POSTCODE = re.compile(r"^\d{6}$")
-SUBMISSION_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")  # credentials.new_submission_token
 DESCRIPTION_MAX_CHARS = 2000
 _FULL_WIDTH = {ord(c): ord(c) - 0xFEE0 for c in map(chr, range(0xFF01, 0xFF5F))}
 
@@ -132,7 +131,7 @@ class ApplicationForm(forms.Form):
 
     def clean_submission_token(self):
         token = self.cleaned_data["submission_token"]
-        if not SUBMISSION_TOKEN.fullmatch(token):
+        if not credentials.is_submission_token(token):
             raise ValidationError("表单已失效，请刷新页面后重新填写。")
         return token
 

@@ -7,7 +7,6 @@ timeline without internal notes or clerks' names. Downloads are authorised by th
 tracking session (a code and password checked in this browser), never by a number alone.
 """
 
-import re
 import time
 
 from django.conf import settings
@@ -30,8 +29,6 @@ from portal import antiabuse, credentials, id_numbers
 from portal.errors import error_response
 
 CAPTCHA_NAMESPACE = "applications"
-# What credentials.new_submission_token makes; anything else is never looked up.
-TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 SESSION_KEY = "applications.tracked"
 SESSION_MAX_AGE = 2 * 60 * 60  # seconds a tracking session may download the letter
 Kind = ApplicationEvent.Kind
@@ -86,7 +83,7 @@ def application_create(request):
     # A replay of a form already sent shows that application again, before any other check.
     done = (
         Application.objects.filter(submission_token=token).first()
-        if TOKEN.fullmatch(token)
+        if credentials.is_submission_token(token)
         else None
     )
     if done is not None:

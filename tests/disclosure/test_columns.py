@@ -26,8 +26,10 @@ def test_the_guide_column_without_a_guide_shows_its_note(client):
     "slug, title", [("rules", "政府信息公开制度"), ("annual-reports", "政府信息公开年报")]
 )
 def test_an_empty_column_shows_its_editable_note(client, slug, title):
+    """The 年报 column's address now leads to the reports' list, which shows the note."""
     ColumnPage.objects.filter(slug=slug).update(body="", empty_note=f"{title}栏目暂无内容。")
-    html = client.get(reverse("disclosure:column-page", kwargs={"slug": slug})).content.decode()
+    response = client.get(reverse("disclosure:column-page", kwargs={"slug": slug}), follow=True)
+    html = response.content.decode()
     assert f"<h1>{title}</h1>" in html
     assert f"{title}栏目暂无内容。" in html
 

@@ -10,7 +10,7 @@ from portal.antiabuse import parse_answer
 
 BASE = {"kind": "consult", "subject": "低保申请材料咨询", "body": "请问申请低保需要什么材料？谢谢。",
         "name": "李四", "phone": "13983001234", "email": "", "consent": "yes", "captcha": "7",
-        "captcha_token": "", "submission_token": "tok"}  # fmt: skip
+        "captcha_token": "", "submission_token": "tok-" + "0" * 40}  # fmt: skip
 
 
 @settings(

@@ -57,6 +57,14 @@ def test_a_replayed_post_creates_one_letter_and_shows_the_same_credentials(clien
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("token", ["abc\x00def" * 3, "x" * 5000, "../../etc/passwd"])
+def test_a_malformed_submission_token_is_a_form_error_not_a_lookup(client, mailbox, token):
+    response = client.post(WRITE, form_data(client, submission_token=token))
+    assert response.status_code == 400
+    assert not Letter.objects.exists()
+
+
+@pytest.mark.django_db
 def test_errors_are_chinese_next_to_the_field_and_the_text_is_kept(client, mailbox):
     response = client.post(WRITE, form_data(client, phone="12345", subject="短"))
     page = response.content.decode()

@@ -9,6 +9,7 @@ from disclosure.models import Document, IndexNumberSequence
 from mailbox.models import Letter, Reply
 from plans import services as plans_services
 from portal.models import Organization
+from tests.annual_reports.factories import make_report
 from tests.applications.factories import AnswerLetterFactory
 from tests.disclosure.factories import DisclosureGuideFactory, DocumentFactory
 from tests.interpretation.factories import InterpretationFactory
@@ -56,6 +57,7 @@ def test_every_change_page_opens(superuser_client, model):
     InterpretationFactory(organization=document.organization, documents=[document])
     letter_with_public_reply(document.organization)
     AnswerLetterFactory(application__organization=document.organization)
+    make_report(document.organization)
     instance = model._default_manager.first()
     if instance is None:
         pytest.fail(f"no {model.__name__} to open: the migration or the factory should create one")
