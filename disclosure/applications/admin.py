@@ -16,14 +16,11 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
-    BooleanField,
     Case,
     Count,
-    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
-    Q,
     Subquery,
     Value,
     When,
@@ -69,15 +66,6 @@ def mask_middle(value: str) -> str:
     if len(value) <= 7:
         return "*" * len(value)
     return f"{value[:3]}{'*' * (len(value) - 7)}{value[-4:]}"
-
-
-def personal_condition(user) -> Q | None:
-    """Applications whose personal data ``user`` may see; None: all (superusers)."""
-    if user.is_superuser:
-        return None
-    if not user.has_perm(HANDLE):
-        return Q(pk__in=[])
-    return Q(organization_id__in=acting_scope(user) or set())
 
 
 _calendar: list = [None, None, 0.0]  # [day, (holidays, workdays), monotonic deadline]
@@ -232,16 +220,10 @@ class ApplicationAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         user = request.user
-        # Not super(): its ordering names the annotations below (open ones first).
-        applications = self.model._default_manager.get_queryset()
-        if not (user.is_superuser or user.has_perm("portal.oversee_all")):
-            applications = applications.filter(organization_id__in=acting_scope(user) or set())
-        condition = personal_condition(user)
-        flag = (
-            Value(True)
-            if condition is None
-            else ExpressionWrapper(condition, output_field=BooleanField())
-        )
+        # Not super(): its ordering names the annotations below (open ones first). Who
+        # sees which application, and whose details, is the queryset's rule (one rule for
+        # the admin, exports and reports).
+        applications = Application.objects.visible_to(user).with_personal_data_flag(user)
         # Both months are truncated in local time, so they compare as equals (a local
         # midnight compared with a timestamp would be read in the database's zone).
         same_month = (
@@ -260,7 +242,6 @@ class ApplicationAdmin(admin.ModelAdmin):
         # The applicant's place in the calendar month (local time, as services.monthly_count).
         applications = applications.annotate(month_start=TruncMonth("submitted_at"))
         return applications.annotate(
-            sees_personal=flag,
             month_nth=Subquery(same_month, output_field=IntegerField()),
             open_rank=Case(When(status__in=OPEN_STATUSES, then=Value(0)), default=Value(1)),
             open_due=Case(When(status__in=OPEN_STATUSES, then=F("due_on")), default=None),
@@ -417,6 +398,8 @@ class ApplicationAdmin(admin.ModelAdmin):
         return admin_views.register_view(self, request)
 
     def _scoped_object(self, request, object_id):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
         application = self.get_object(request, unquote(object_id))
         if application is None:
             raise Http404("没有找到该申请，或该申请不属于您所在机构。")

@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from disclosure.applications import admin_forms as f
 from disclosure.applications import fees, services
-from disclosure.applications.models import ALLOWED, ApplicationEvent
+from disclosure.applications.models import ALLOWED, Application, ApplicationEvent
+from disclosure.applications.querysets import handling_filter
 from disclosure.applications.services.base import APPROVE_EXTENSION, HANDLE
 from portal.models import Status as PublicationStatus
 from portal.models import User
@@ -99,8 +100,12 @@ def may_handle(user, application) -> bool:
 
 
 def sees_personal(user, application) -> bool:
-    """Whether ``user`` may see the applicant's personal data: handlers in scope."""
-    return user.is_superuser or may_handle(user, application)
+    """Whether ``user`` may see the applicant's personal data (the queryset's rule:
+    those who handle applications of its organization)."""
+    condition = handling_filter(user)
+    if condition is None:
+        return True
+    return Application.objects.filter(condition, pk=application.pk).exists()
 
 
 def open_parties(application) -> list[str]:

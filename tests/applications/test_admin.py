@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
@@ -116,11 +117,20 @@ def test_a_handler_of_another_organization_gets_404(client, agency, application)
     assert response.status_code == 404 and kinds(application) == [Kind.REGISTERED]
 
 
+def viewer(agency):
+    """Staff of the office who may read applications but not handle them."""
+    user = staff("viewer", agency.office)
+    user.user_permissions.add(
+        Permission.objects.get(content_type__app_label="applications", codename="view_application")
+    )
+    return user
+
+
 @pytest.mark.django_db
-def test_supervisors_and_reviewers_see_the_case_masked_and_without_buttons(
+def test_supervisors_and_readers_see_the_case_masked_and_without_buttons(
     client, agency, application
 ):
-    for user in (agency.supervisor, agency.reviewer):
+    for user in (agency.supervisor, viewer(agency)):
         client.force_login(user)
         listing = page(client.get(CHANGELIST))
         assert application.number in listing and NAME not in listing and "王**" in listing
@@ -482,7 +492,7 @@ def test_the_letter_page_shows_the_text_and_the_downloads_to_the_handler(client,
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     docx = client.get(reverse("admin:applications_answerletter_file", args=[letter.pk, "docx"]))
     assert docx.status_code == 200 and docx.content.startswith(b"PK")
-    client.force_login(agency.reviewer)
+    client.force_login(agency.publisher)  # issues letters, handles no application
     html = page(client.get(letter_url))
     assert NAME not in html and "【姓名】" in html
     denied = client.get(reverse("admin:applications_answerletter_file", args=[letter.pk, "pdf"]))
