@@ -321,16 +321,15 @@ def _came_in(first: date, spec: Demo) -> date:
 
 
 def _at(day: date, index: int, now: datetime) -> datetime:
-    """When step ``index`` of an application was taken on ``day``: office hours, one step
-    after another; today's steps just before now."""
-    at = datetime.combine(day, time(9, 0), timezone.get_current_timezone())
-    if day >= timezone.localdate(now):
-        at = max(
-            datetime.combine(day, time(0, 0), timezone.get_current_timezone()),
-            now - timedelta(hours=1),
-        )
-        return at + timedelta(minutes=index)
-    return at + timedelta(minutes=25 * index)
+    """When step ``index`` of an application was taken on ``day``: in office hours, one
+    step after another; never later than now (early in the morning, today's steps are
+    the last hour's)."""
+    zone = timezone.get_current_timezone()
+    at = datetime.combine(day, time(9, 0), zone) + timedelta(minutes=25 * index)
+    if at <= now - timedelta(minutes=5):
+        return at
+    start = max(datetime.combine(day, time(0, 0), zone), now - timedelta(hours=1))
+    return start + timedelta(minutes=index)
 
 
 def _create(office, spec: Demo, first: date, calendar: Calendar, now: datetime, users):
