@@ -50,6 +50,8 @@ demo: migrate
 	$(PY) manage.py load_interpretation_demo
 	$(PY) manage.py load_mailbox_demo
 	$(PY) manage.py load_plans_demo
+	$(PY) manage.py load_applications_demo
+	$(PY) manage.py load_annual_report_demo
 
 STATIC_SOURCES := $(shell find static -type f 2>/dev/null)
 var/static/staticfiles.json: $(STATIC_SOURCES) $(VENV)/.installed .env
