@@ -81,3 +81,39 @@ def test_no_module_grows_past_600_lines(package):
         and (n := len(path.read_text(encoding="utf-8").splitlines())) > 600
     }
     assert long == {}
+
+
+def _imports_between(known, importer_prefix, imported_prefixes, exclude=()):
+    return {
+        name: sorted(
+            i
+            for i in imports_of(path, known)
+            if i.startswith(imported_prefixes) and not i.startswith(exclude)
+        )
+        for name, path in known.items()
+        if name.startswith(importer_prefix)
+    }
+
+
+def test_the_applications_app_depends_on_portal_only():
+    """依申请公开 lives in ``disclosure/`` as an app of its own: it touches no other app."""
+    known = modules()
+    found = _imports_between(
+        known, "disclosure.applications", APPS, exclude=("disclosure.applications",)
+    )
+    assert {name: names for name, names in found.items() if names} == {}
+
+
+def test_the_catalogue_does_not_reach_into_the_apps_inside_it():
+    """Dependencies point one way: the annual reports read the catalogue and the
+    applications, never the other way round."""
+    known = modules()
+    inner = ("disclosure.applications", "disclosure.annual_reports")
+    found = {
+        name: names
+        for name, names in _imports_between(known, "disclosure", inner).items()
+        if not name.startswith(inner)
+    }
+    assert {name: names for name, names in found.items() if names} == {}
+    found = _imports_between(known, "disclosure.applications", ("disclosure.annual_reports",))
+    assert {name: names for name, names in found.items() if names} == {}
