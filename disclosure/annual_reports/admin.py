@@ -37,8 +37,8 @@ class AnnualReportAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     ordering = ["-year", "organization__tree_id", "organization__lft"]
     readonly_fields = ["status", "countdown", "assembled_at", "warnings", "tables_preview"]
     preview_template = "annual_reports/report_detail.html"
-    change_form_template = "annual_reports/admin/change_form.html"
-    change_list_template = "annual_reports/admin/change_list.html"
+    change_form_template = "admin/annual_reports/annualreport/change_form.html"
+    change_list_template = "admin/annual_reports/annualreport/change_list.html"
 
     def get_fieldsets(self, request, obj=None):
         base = [(None, {"fields": ["year", "organization", "include_sub_organizations", "layout"]})]
@@ -100,7 +100,7 @@ class AnnualReportAdmin(WorkflowAdminMixin, admin.ModelAdmin):
             return "尚未汇总。"
         grids = report_grids(obj)
         return render_to_string(
-            "annual_reports/admin/tables_preview.html",
+            "admin/annual_reports/annualreport/tables_preview.html",
             {"groups": [("two", grids["two"]), ("three", grids["three"]), ("four", grids["four"])]},
         )
 
