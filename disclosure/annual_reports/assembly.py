@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from disclosure.annual_reports import layouts
 from disclosure.annual_reports.layouts import ALL_COLUMNS, COLUMN_KEYS, TOTAL
+from disclosure.applications.reporting import fees_charged
 from disclosure.models import Document
 from disclosure.normative_rules import EXPIRED, REPEALED
 from portal.models import Organization
@@ -179,6 +180,21 @@ def plan_summary(year: int, organization: Organization) -> str:
         .values_list("summary", flat=True)
     )
     return summaries.first() or ""
+
+
+def fees_sentence(year: int, ids: list[int]) -> str:
+    """Section 六's sentence on the processing fees charged that year (statutory.md §3)."""
+    paid, total = fees_charged(year=year, organization_ids=ids)
+    if not paid:
+        return f"{year}年度未收取政府信息公开信息处理费。"
+    return f"{year}年度依据国办函〔2020〕109号收取信息处理费 {paid} 件，共 {total:,.2f} 元。"
+
+
+def other_matters(year: int, organization: Organization, ids: list[int]) -> str:
+    """Section 六 pre-filled: the fees charged, then the work plan's year-end summary."""
+    return "\n\n".join(
+        text for text in (fees_sentence(year, ids), plan_summary(year, organization)) if text
+    )
 
 
 def assemble(

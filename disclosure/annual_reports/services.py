@@ -60,7 +60,13 @@ def report_create(
         owner_organization_id=by.organization_id or organization.pk,
         include_sub_organizations=include_sub_organizations,
         layout=layout or layouts.default_layout(year),
-        other_matters=assembly.plan_summary(year, organization),
+        other_matters=assembly.other_matters(
+            year,
+            organization,
+            assembly.organization_ids(
+                organization, include_sub_organizations=include_sub_organizations
+            ),
+        ),
     )
     _assemble_into(report, today=timezone.localdate(now), now=now)
     return workflow.item_save(report, by=by, now=now)

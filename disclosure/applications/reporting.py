@@ -18,10 +18,11 @@ than it is decided).
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from django.db.models import Count, Q
 
-from disclosure.applications.models import Application
+from disclosure.applications.models import Application, ApplicationEvent
 from disclosure.applications.vocabularies import ApplicantType, Outcome
 
 
@@ -57,3 +58,20 @@ def table_three(*, year: int, organization_ids: list[int]) -> dict:
         "outcomes": outcomes,
         "carried_out": _by_type(applications.filter(undecided_at_end, received_on__lte=end)),
     }
+
+
+def fees_charged(*, year: int, organization_ids: list[int]) -> tuple[int, Decimal]:
+    """Processing fees (信息处理费, 国办函〔2020〕109号) paid in ``year``: how many
+    applications paid and the sum in 元, for the annual report's section 六 (statutory.md
+    §3: fees charged). The amount is the one the fee notice stated."""
+    Kind = ApplicationEvent.Kind
+    paid = ApplicationEvent.objects.filter(
+        kind=Kind.FEE_PAID,
+        on__year=year,
+        application__organization_id__in=organization_ids,
+    ).values("application_id")
+    amounts = ApplicationEvent.objects.filter(
+        kind=Kind.FEE_NOTICE, application_id__in=paid
+    ).values_list("data__amount", flat=True)
+    amounts = [Decimal(str(amount or 0)) for amount in amounts]
+    return len(amounts), sum(amounts, Decimal(0))

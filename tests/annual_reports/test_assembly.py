@@ -5,11 +5,14 @@ section 六 started from the work plan's summary."""
 from datetime import date
 
 import pytest
+from django.utils import timezone
 
 from disclosure import normative
 from disclosure.annual_reports import assembly, checks, layouts
+from disclosure.applications.models import ApplicationEvent
 from disclosure.models import Genre
 from tests.annual_reports.factories import make_report
+from tests.applications.factories import ApplicationFactory
 from tests.disclosure.factories import DocumentFactory
 from tests.plans.factories import PlanFactory
 from tests.portal.factories import OrganizationFactory
@@ -163,14 +166,40 @@ def test_without_the_applications_module_table_three_is_zero_with_a_warning(monk
 # --- section 六 -------------------------------------------------------------------------
 
 
-def test_section_six_starts_from_the_year_end_summary_of_the_plan():
+def test_section_six_starts_with_the_fees_then_the_year_end_summary_of_the_plan():
     organization = OrganizationFactory()
     PlanFactory(year=2025, organization=organization, summary="2025年，完成政务公开任务12项。")
     PlanFactory(year=2024, organization=organization, summary="去年的总结。")
     report = make_report(organization, year=2025, texts={})
-    assert report.other_matters == "2025年，完成政务公开任务12项。"
+    assert report.other_matters == (
+        "2025年度未收取政府信息公开信息处理费。\n\n2025年，完成政务公开任务12项。"
+    )
 
 
-def test_section_six_is_empty_without_a_plan():
+def test_section_six_without_a_plan_says_only_the_fees():
     report = make_report(OrganizationFactory(), year=2025, texts={})
-    assert report.other_matters == ""
+    assert report.other_matters == "2025年度未收取政府信息公开信息处理费。"
+
+
+def _fee(organization, *, amount, paid_on):
+    application = ApplicationFactory(organization=organization)
+    at = timezone.now()
+    Kind = ApplicationEvent.Kind
+    ApplicationEvent.objects.create(application=application, kind=Kind.FEE_NOTICE, at=at,
+                                    on=date(paid_on.year, 1, 2), data={"amount": amount})  # fmt: skip
+    if paid_on:
+        ApplicationEvent.objects.create(application=application, kind=Kind.FEE_PAID, at=at,
+                                        on=paid_on)  # fmt: skip
+
+
+def test_section_six_counts_the_fees_paid_that_year_by_the_notices_amounts():
+    organization = OrganizationFactory()
+    _fee(organization, amount=200, paid_on=date(2025, 3, 5))
+    _fee(organization, amount=1700, paid_on=date(2025, 11, 20))
+    _fee(organization, amount=100, paid_on=date(2024, 12, 30))  # another year
+    _fee(OrganizationFactory(), amount=500, paid_on=date(2025, 5, 5))  # another body
+    report = make_report(organization, year=2025, texts={})
+    assert (
+        report.other_matters
+        == "2025年度依据国办函〔2020〕109号收取信息处理费 2 件，共 1,900.00 元。"
+    )
