@@ -44,11 +44,11 @@ from disclosure.applications.models import (
     Application,
     ApplicationEvent,
 )
+from disclosure.applications.querysets import handling_scope
 from disclosure.applications.services.base import HANDLE, calendar_window
 from disclosure.applications.vocabularies import Channel, ServiceMethod, outcome_full_label
 from portal import workdays
 from portal.redaction import mask_email, mask_name, redact
-from portal.scopes import acting_scope
 
 Status = Application.Status
 # Statuses in which the 20 working days run (not paused, not waiting for the applicant).
@@ -259,7 +259,7 @@ class ApplicationAdmin(admin.ModelAdmin):
     def registering_organizations(self, user):
         from portal.models import Organization
 
-        scope = acting_scope(user)
+        scope = handling_scope(user)  # the agency receives; its office registers for it
         organizations = Organization.objects.all()
         return organizations if scope is None else organizations.filter(pk__in=scope)
 

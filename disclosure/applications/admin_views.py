@@ -17,11 +17,11 @@ from django.utils import timezone
 from disclosure.applications import admin_forms as f
 from disclosure.applications import fees, services
 from disclosure.applications.models import ALLOWED, Application, ApplicationEvent
-from disclosure.applications.querysets import handling_filter
+from disclosure.applications.querysets import handling_filter, handling_scope
 from disclosure.applications.services.base import APPROVE_EXTENSION, HANDLE
 from portal.models import Status as PublicationStatus
 from portal.models import User
-from portal.scopes import acting_scope, in_scope
+from portal.scopes import in_scope
 
 Kind = ApplicationEvent.Kind
 
@@ -96,7 +96,9 @@ def register_fieldsets(form) -> list[tuple[str, list]]:
 
 
 def may_handle(user, application) -> bool:
-    return user.has_perm(HANDLE) and in_scope(application.organization_id, acting_scope(user))
+    """The service's rule (``services.base.for_handling``): the handling permission and
+    the application received by the user's agency."""
+    return user.has_perm(HANDLE) and in_scope(application.organization_id, handling_scope(user))
 
 
 def sees_personal(user, application) -> bool:

@@ -1,7 +1,8 @@
 """Demo applications for disclosure on request (依申请公开): about thirty requests to the
-demo bureau's office (重庆市民政局办公室, where the demo clerk works and where applications
-are received) over this year and the last, by every channel and every applicant type, in
-every status, answered with a range of outcome leaves.
+demo bureau (重庆市民政局, the agency that receives applications, as the public form does
+by default) over this year and the last, handled by its office (重庆市民政局办公室, where
+the demo clerk works: the 政府信息公开工作机构, 条例 Art 4), by every channel and every
+applicant type, in every status, answered with a range of outcome leaves.
 
 Everything goes through the services with the day each step happened (``now=``), as the
 office would have done it: the clerk registers, confirms and handles, the reviewer approves
@@ -35,7 +36,8 @@ from disclosure.applications.vocabularies import (
 from portal import credit_code, id_numbers, workdays
 from portal.models import CalendarDay, Organization
 
-OFFICE = "重庆市民政局办公室"
+# The receiving agency: answer letters go out in its name.
+AGENCY = "重庆市民政局"
 # The application a demo visitor can track: its token is fixed, so its query password is
 # the same on every run (the tracking code is drawn at random on the first run).
 TRACKING_TOKEN = "demo-apply-tracking"
@@ -281,7 +283,7 @@ def load(*, clerk, reviewer, publisher, now: datetime | None = None) -> tuple[in
     """Create the demo applications that are missing. Returns (demo applications, created
     now, tracking code, query password) of the application a visitor can track."""
     now = now or timezone.now()
-    office = Organization.objects.get(name=OFFICE)
+    agency = Organization.objects.get(name=AGENCY)
     calendar = Calendar(timezone.localdate(now))
     users = {"clerk": clerk, "reviewer": reviewer, "publisher": publisher}
     created = 0
@@ -290,8 +292,8 @@ def load(*, clerk, reviewer, publisher, now: datetime | None = None) -> tuple[in
         (_came_in(calendar.first_day(s), s), n, calendar.first_day(s), s)
         for n, s in enumerate(DEMOS)
     ):
-        if _existing(office, spec) is None:
-            _create(office, spec, first, calendar, now, users)
+        if _existing(agency, spec) is None:
+            _create(agency, spec, first, calendar, now, users)
             created += 1
     if created:
         # What the daily job does: the years roll over, the open clocks count to today.
@@ -302,17 +304,17 @@ def load(*, clerk, reviewer, publisher, now: datetime | None = None) -> tuple[in
         services.recompute_open_applications(now=now)
     tracked = Application.objects.get(submission_token=TRACKING_TOKEN)
     total = Application.objects.filter(
-        organization=office, info_title__in={spec.title for spec in DEMOS}
+        organization=agency, info_title__in={spec.title for spec in DEMOS}
     ).count()
     return total, created, tracked.tracking_code, services.query_password(TRACKING_TOKEN)
 
 
-def _existing(office, spec: Demo) -> Application | None:
+def _existing(agency, spec: Demo) -> Application | None:
     if spec.token:
         found = Application.objects.filter(submission_token=spec.token).first()
         if found is not None:
             return found
-    return Application.objects.filter(organization=office, info_title=spec.title).first()
+    return Application.objects.filter(organization=agency, info_title=spec.title).first()
 
 
 def _came_in(first: date, spec: Demo) -> date:
@@ -332,10 +334,10 @@ def _at(day: date, index: int, now: datetime) -> datetime:
     return start + timedelta(minutes=index)
 
 
-def _create(office, spec: Demo, first: date, calendar: Calendar, now: datetime, users):
+def _create(agency, spec: Demo, first: date, calendar: Calendar, now: datetime, users):
     person = P[spec.who]
     data = {
-        **person.data(), "organization": office, "info_title": spec.title,
+        **person.data(), "organization": agency, "info_title": spec.title,
         "info_number": spec.number, "description": spec.description,
         "delivery_form": spec.form, "delivery_method": spec.method,
         "fee_waiver_requested": spec.fee_waiver,

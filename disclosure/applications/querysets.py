@@ -1,6 +1,6 @@
-"""Reads of applications: who may see which (the receiving organization's subtree, 谁受理、
-谁办理; supervisors see all, with the applicant's details masked), what is open, what is
-overdue. Writes are in ``disclosure.applications.services``."""
+"""Reads of applications: who may see which (the receiving agency's whole tree, handled by
+its 政府信息公开工作机构; supervisors see all, with the applicant's details masked), what
+is open, what is overdue. Writes are in ``disclosure.applications.services``."""
 
 from __future__ import annotations
 
@@ -16,19 +16,34 @@ OPEN_STATUSES = ("pending", "processing", "supplement", "consulting", "awaiting_
 # The clock stands still in these (补正, consultation, fee): not counted as running.
 RUNNING_STATUSES = ("processing",)
 HANDLE = "applications.handle_application"
+APPROVE_EXTENSION = "applications.approve_extension"
 VIEW = "applications.view_application"
+
+
+def handling_scope(user) -> set[int] | None:
+    """The organizations whose applications ``user`` may handle: their whole agency (the
+    tree's root and everything below it). The agency (行政机关) receives the applications
+    and its 政府信息公开工作机构 — an office below it, such as 局办公室 — handles all of
+    them (条例 Art 4: 受理、处理向本行政机关提出的政府信息公开申请), so an office clerk's own
+    subtree would be too narrow. ``None``: all (superusers)."""
+    return acting_scope(user, publishing=True)
+
+
+def is_handler(user) -> bool:
+    """Holds a handling role: the handling permission or extension approval (the office
+    head approving an extension needs the applicant's details to judge it)."""
+    return user.has_perm(HANDLE) or user.has_perm(APPROVE_EXTENSION)
 
 
 def handling_filter(user) -> Q | None:
     """The applications ``user`` handles, and so may see with the applicant's personal
-    data: holders of the handling permission (or of extension approval) for the
-    organizations in their subtree. None: all (superusers). A supervisor's oversight is
-    not handling."""
+    data: holders of a handling role for the organizations of their agency. None: all
+    (superusers). A supervisor's oversight is not handling."""
     if user.is_superuser:
         return None
-    if not (user.has_perm(HANDLE) or user.has_perm("applications.approve_extension")):
+    if not is_handler(user):
         return Q(pk__in=[])
-    return Q(organization_id__in=acting_scope(user) or set())
+    return Q(organization_id__in=handling_scope(user) or set())
 
 
 class ApplicationQuerySet(models.QuerySet):
@@ -48,12 +63,17 @@ class ApplicationQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """What the admin lists for ``user``: supervisors every application (masked),
-        staff with the view permission their organization's subtree, others nothing."""
+        handlers (and approvers of extensions) with the view permission their agency's,
+        other staff with the view permission their organization's subtree, others
+        nothing."""
         if user.is_superuser or user.has_perm("portal.oversee_all"):
             return self
         if not (user.has_perm(VIEW) or user.has_perm(HANDLE)):
             return self.none()
-        return self.filter(organization_id__in=acting_scope(user) or set())
+        scope = acting_scope(user) or set()
+        if is_handler(user):
+            scope |= handling_scope(user) or set()
+        return self.filter(organization_id__in=scope)
 
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)

@@ -61,6 +61,18 @@ def test_two_runs_make_each_application_once(loaded):
     assert len(titles) == len(set(titles)) == len(demo.DEMOS)
 
 
+def test_the_agency_receives_the_demo_applications_and_signs_the_letters(loaded):
+    # The agency (the public form's default receiving body) receives; the demo clerk of
+    # its office handles every application, and the letters go out in its name.
+    assert set(Application.objects.values_list("organization__name", flat=True)) == {demo.AGENCY}
+    assert set(ApplicationEvent.objects.exclude(by=None).values_list(
+        "by__organization__name", flat=True)) <= {"重庆市民政局办公室", "重庆市民政局宣传信息处"}  # fmt: skip
+    from disclosure.applications.letters import issued_text
+
+    for letter in AnswerLetter.objects.filter(is_live=True):
+        assert issued_text(letter).rstrip().splitlines()[-2].strip() == demo.AGENCY
+
+
 def test_every_status_channel_and_applicant_type_is_there(loaded):
     applications = Application.objects.all()
     assert {a.status for a in applications} == set(Application.Status.values)

@@ -125,7 +125,7 @@ def test_registration_needs_the_handling_permission_and_the_own_organization(age
     with pytest.raises(PermissionDenied):
         services.application_register(data=data, channel="in_person", received_on=MARCH_2,
                                       by=agency.publisher)  # fmt: skip
-    with pytest.raises(PermissionDenied, match="只能为本机构登记"):
+    with pytest.raises(PermissionDenied, match="只能为本机关登记"):
         services.application_register(
             data={**data, "organization": agency.elsewhere}, channel="in_person",
             received_on=MARCH_2, by=agency.clerk,

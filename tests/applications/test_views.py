@@ -28,7 +28,9 @@ PHONE = "13983001234"
 def _switches(settings, agency):
     settings.CAPTCHA_TEST_MODE = True
     settings.RATELIMIT_ENABLE = True
-    settings.APPLY_ORGANIZATION = agency.office.pk  # the clerks' own office receives them
+    # APPLY_ORGANIZATION unset: the agency (the first top-level body) receives them and
+    # its office's clerks handle them.
+    settings.APPLY_ORGANIZATION = ""
 
 
 def token_of(page: str) -> str:
@@ -91,7 +93,7 @@ def test_a_valid_application_is_stored_once_and_shows_its_credentials(client, ag
     application = Application.objects.get()
     assert code == application.tracking_code
     assert password == services.query_password(application.submission_token)
-    assert application.organization == agency.office
+    assert application.organization == agency.bureau
     assert application.phone == PHONE and application.id_number == RESIDENT_ID
     assert application.status == Application.Status.PENDING
     assert "no-store" in response["Cache-Control"]

@@ -17,14 +17,18 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-OFFICE = "重庆市民政局办公室"  # where the demo clerk works: it receives the applications
+# The agency receives the applications (APPLY_ORGANIZATION unset: the first top-level
+# body); the demo clerk of its office (重庆市民政局办公室) handles them, and the letter
+# goes out in the agency's name.
+AGENCY = "重庆市民政局"
+OFFICE = "重庆市民政局办公室"
 RESIDENT_ID = "11010519491231002X"  # GB 11643's own example
 
 
 @pytest.fixture
 def apply_site(demo_site, settings):
     settings.CAPTCHA_TEST_MODE = True
-    settings.APPLY_ORGANIZATION = OFFICE
+    settings.APPLY_ORGANIZATION = ""
     return demo_site
 
 
@@ -78,7 +82,7 @@ def test_apply_track_and_read_the_answer_letter(browser, apply_site, width):
     code = page.locator("#tracking-code").inner_text()
     password = page.locator("#query-password").inner_text()
     application = Application.objects.get(tracking_code=code)
-    assert application.organization.name == OFFICE
+    assert application.organization.name == AGENCY
     check_page(page, "success")
 
     page.get_by_role("link", name="去查询办理进度").click()
@@ -101,7 +105,8 @@ def test_apply_track_and_read_the_answer_letter(browser, apply_site, width):
     track(page, apply_site, code, password)
     assert page.locator("#application-status").inner_text() == "已答复（待送达）"
     text = page.locator("#letter-text").inner_text()
-    assert "决定予以公开" in text and OFFICE in text and "李秀英" not in text
+    assert "决定予以公开" in text and f"\n{AGENCY}\n" in text and "李秀英" not in text
+    assert OFFICE not in text
     assert "作出答复" in page.locator("#timeline").inner_text()
     check_page(page, "tracking, answered")
 
@@ -112,7 +117,7 @@ def test_apply_track_and_read_the_answer_letter(browser, apply_site, width):
     with open(download.path(), "rb") as handle:
         reader = PdfReader(io.BytesIO(handle.read()))
     extracted = "".join(p.extract_text() for p in reader.pages)
-    assert OFFICE in extracted and "决定予以公开" in extracted
+    assert AGENCY in extracted and "决定予以公开" in extracted
     context.close()
 
 

@@ -105,8 +105,12 @@ def application_answer(
         if letter is not None and letter.is_live:
             raise ValidationError("告知书已发出，不能修改。", code="issued")
         if letter is None:
+            # The letter is the handling office's work, reviewed there (谁公开、谁审查: the
+            # office's reviewers act on their own subtree) and issued in the receiving
+            # agency's name (``letters``): the agency's tree may be wider than the office.
             letter = AnswerLetter(
-                application=application, owner_organization=application.organization
+                application=application,
+                owner_organization_id=by.organization_id or application.organization_id,
             )
         for name, value in values.items():
             setattr(letter, name, value)

@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from disclosure.applications import clock
 from disclosure.applications.models import ALLOWED, Application, ApplicationEvent
+from disclosure.applications.querysets import handling_scope
 from portal.models import CalendarDay
-from portal.scopes import acting_scope, in_scope
+from portal.scopes import in_scope
 
 Kind = ApplicationEvent.Kind
 Status = Application.Status
@@ -35,11 +36,12 @@ def locked(application: Application) -> Application:
 
 def for_handling(application: Application, by, permission: str = HANDLE) -> Application:
     """The application locked, after checking that ``by`` may handle it: the permission,
-    and the receiving organization inside the user's subtree (谁受理、谁办理)."""
+    and the receiving organization inside the user's agency (``querysets.handling_scope``:
+    the agency receives, its 政府信息公开工作机构 handles, 条例 Art 4)."""
     if by is None or not by.has_perm(permission):
         raise PermissionDenied("您没有办理政府信息公开申请的权限。")
     application = locked(application)
-    if not in_scope(application.organization_id, acting_scope(by)):
+    if not in_scope(application.organization_id, handling_scope(by)):
         raise PermissionDenied("该申请不归您所在机构办理。")
     return application
 

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from disclosure.applications.models import Application
+from disclosure.applications.querysets import handling_scope
 from disclosure.applications.services.base import (
     CREDENTIALS,
     HANDLE,
@@ -29,7 +30,7 @@ from disclosure.applications.services.base import (
 from disclosure.applications.vocabularies import CONFIRMED_CHANNELS, Channel
 from portal import credentials
 from portal.models import Organization
-from portal.scopes import acting_scope, in_scope
+from portal.scopes import in_scope
 
 PASSWORD_NAMESPACE = "applications"
 # The applicant's own fields a form or a clerk may set; everything else is derived.
@@ -155,8 +156,8 @@ def application_register(
     if received_on is None and channel not in CONFIRMED_CHANNELS:
         raise ValidationError({"received_on": "当面、挂号信、电子邮件和口头申请须填写收到日期。"})
     organization = _organization(data)
-    if not in_scope(organization.pk, acting_scope(by)):
-        raise PermissionDenied("只能为本机构登记申请。")
+    if not in_scope(organization.pk, handling_scope(by)):
+        raise PermissionDenied("只能为本机关登记申请。")
     application = _build(data, organization=organization, channel=channel, now=now)
     token = credentials.new_submission_token()
     password = query_password(token)
