@@ -13,16 +13,19 @@ class ApplicationsConfig(AppConfig):
     verbose_name = "依申请公开"
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import post_delete, post_save, pre_save
 
         from disclosure.applications import receivers
         from disclosure.applications.models import AnswerLetter
         from portal import signals
         from portal.models import CalendarDay
 
-        post_save.connect(receivers.calendar_changed, sender=CalendarDay,
+        # A calendar change re-derives the open clocks; a moved due date is a 期限重算.
+        pre_save.connect(receivers.calendar_day_saving, sender=CalendarDay,
+                         dispatch_uid="applications_calendar_saving")  # fmt: skip
+        post_save.connect(receivers.calendar_day_saved, sender=CalendarDay,
                           dispatch_uid="applications_calendar_saved")  # fmt: skip
-        post_delete.connect(receivers.calendar_changed, sender=CalendarDay,
+        post_delete.connect(receivers.calendar_day_deleted, sender=CalendarDay,
                             dispatch_uid="applications_calendar_deleted")  # fmt: skip
         signals.went_live.connect(receivers.answer_letter_went_live, sender=AnswerLetter,
                                   dispatch_uid="applications_answer_letter_live")  # fmt: skip

@@ -39,6 +39,7 @@ from disclosure.applications.services.intake import (
     receiving_organization,
 )
 from disclosure.applications.services.jobs import (
+    applications_calendar_changed,
     applications_rollover,
     daily,
     recompute_open_applications,
@@ -52,7 +53,8 @@ __all__ = [
     "application_fee_paid", "application_find", "application_receive_supplement",
     "application_register", "application_request_supplement", "application_serve",
     "application_submit", "application_supplement_expired", "application_withdraw",
-    "applications_rollover", "clock_of", "daily", "generated_text", "high_volume_threshold",
-    "letter_types_for", "monthly_count", "placeholder_text", "query_password",
-    "receiving_organization", "recompute_open_applications",
+    "applications_calendar_changed", "applications_rollover", "clock_of", "daily",
+    "generated_text", "high_volume_threshold", "letter_types_for", "monthly_count",
+    "placeholder_text", "query_password", "receiving_organization",
+    "recompute_open_applications",
 ]  # fmt: skip

@@ -1,9 +1,12 @@
-"""The daily and calendar-driven upkeep of open applications: re-derive their clocks when
-the working-day calendar changes or a day passes (overdue flags), and record on 1 January
-which applications roll over into the new year (年度报告 table 三: 结转下年度继续办理)."""
+"""The daily and calendar-driven upkeep of open applications: refresh their stored clocks
+as the days pass (overdue flags; a paused clock's due date moves with today), record a
+期限重算 when a change of the working-day calendar moves a due date, and record on
+1 January which applications roll over into the new year (年度报告 table 三:
+结转下年度继续办理)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 
 from django.db import transaction
@@ -14,37 +17,93 @@ from disclosure.applications.models import OPEN_STATUSES, Application
 from disclosure.applications.services.base import (
     Kind,
     calendar_window,
+    clock_of,
     event,
     locked,
     recompute,
     today_of,
 )
+from portal.models import CalendarDay
 
 
-def recompute_open_applications(*, by=None, now: datetime | None = None) -> int:
-    """Re-derive the clocks of open applications (a holiday added, a day passed); a moved
-    due date is recorded as a 期限重算 event. Returns how many due dates moved.
-    Idempotent: a second run the same day moves nothing."""
+def _open_pks() -> list[int]:
+    return list(Application.objects.filter(status__in=OPEN_STATUSES).values_list("pk", flat=True))
+
+
+def _window(pks: list[int], today: date):
+    first = Application.objects.filter(pk__in=pks).order_by("submitted_at").first()
+    return calendar_window(min(today_of(first.submitted_at), today), today)
+
+
+def recompute_open_applications(*, now: datetime | None = None) -> int:
+    """Refresh the stored status, due date, pauses and overdue flag of open applications
+    for today. Silent: the due date of a paused clock (consultation, fee) moves with
+    today although the calendar did not change, which is no 期限重算
+    (``applications_calendar_changed`` records those). Idempotent. Returns how many
+    applications it refreshed."""
     now = now or timezone.now()
     today = today_of(now)
-    pks = list(Application.objects.filter(status__in=OPEN_STATUSES).values_list("pk", flat=True))
+    pks = _open_pks()
     if not pks:
         return 0
-    first = Application.objects.filter(pk__in=pks).order_by("submitted_at").first()
-    calendar = calendar_window(min(today_of(first.submitted_at), today), today)
+    calendar = _window(pks, today)
+    refreshed = 0
+    for pk in pks:
+        with transaction.atomic():
+            application = locked(Application(pk=pk))
+            if application.status not in OPEN_STATUSES:
+                continue  # closed meanwhile
+            recompute(application, today=today, calendar=calendar)
+            refreshed += 1
+    return refreshed
+
+
+def _calendar_before(calendar, before: Mapping[date, str | None]):
+    """``calendar`` (holidays, workdays, known years) with each changed day put back as
+    it was: a holiday, a swapped working day, or an ordinary day (None)."""
+    holidays, workdays, known_years = calendar
+    holidays, workdays = set(holidays), set(workdays)
+    for day, kind in before.items():
+        holidays.discard(day)
+        workdays.discard(day)
+        if kind == CalendarDay.Kind.HOLIDAY:
+            holidays.add(day)
+        elif kind == CalendarDay.Kind.WORKDAY:
+            workdays.add(day)
+    return holidays, workdays, known_years
+
+
+def applications_calendar_changed(
+    *, before: Mapping[date, str | None], now: datetime | None = None
+) -> int:
+    """The working-day calendar changed (a holiday or a swapped working day added, changed
+    or removed; ``before`` maps each changed day to its kind before the change, None for
+    an ordinary day). Every open application's clock is re-derived with the stored
+    calendar; when the due date for today differs from the one the calendar as it was
+    gives for the same today, a 期限重算 event records both dates (条例 Art 33 counts
+    working days; the calendar is data). Returns how many due dates moved."""
+    now = now or timezone.now()
+    today = today_of(now)
+    pks = _open_pks()
+    if not pks or not before:
+        return 0
+    calendar = _window(pks, today)
+    old_calendar = _calendar_before(calendar, before)
+    changed = "、".join(f"{day}" for day in sorted(before))
     moved = 0
     for pk in pks:
         with transaction.atomic():
             application = locked(Application(pk=pk))
             if application.status not in OPEN_STATUSES:
                 continue  # closed meanwhile
-            before = application.due_on
-            recompute(application, today=today, calendar=calendar)
-            if application.due_on != before and before is not None:
+            previous = clock_of(application, today=today, calendar=old_calendar).due_on
+            current = recompute(application, today=today, calendar=calendar).due_on
+            if previous is not None and current is not None and previous != current:
                 moved += 1
-                event(application, Kind.RECALCULATED, by=by, now=now,
-                      note=f"工作日历变更，答复期限由 {before} 调整为 {application.due_on}",
-                      previous=before, due_on=application.due_on)  # fmt: skip
+                event(application, Kind.RECALCULATED, by=None, now=now,
+                      note=f"工作日历变更（{changed}），答复期限由 {previous} 调整为 {current}",
+                      previous=previous, due_on=current,
+                      days=sorted(before))  # fmt: skip
     return moved
 
 
@@ -72,11 +131,11 @@ def applications_rollover(year: int, *, now: datetime | None = None) -> int:
 
 
 def daily(*, now: datetime | None = None) -> dict[str, int]:
-    """What ``manage.py applications_deadlines`` runs each day: recompute the open
-    clocks (overdue flags move with the days) and, in January, the rollover."""
+    """What ``manage.py applications_deadlines`` runs each day: refresh the open clocks
+    (overdue flags move with the days; silently) and, in January, the rollover."""
     now = now or timezone.now()
     today = today_of(now)
-    result = {"moved": recompute_open_applications(now=now), "rolled_over": 0}
+    result = {"refreshed": recompute_open_applications(now=now), "rolled_over": 0}
     if today.month == 1:
         result["rolled_over"] = applications_rollover(today.year, now=now)
     result["overdue"] = Application.objects.filter(

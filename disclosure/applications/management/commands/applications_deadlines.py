@@ -1,6 +1,7 @@
-"""Daily (cron): re-derive the clocks of open applications so overdue flags follow the
-days, and on the first days of January record which applications roll over into the new
-year. Idempotent: running it twice a day changes nothing the second time."""
+"""Daily (cron): refresh the clocks of open applications so overdue flags follow the days
+(silently: a 期限重算 event means the calendar changed, which the calendar's own receiver
+records), and on the first days of January record which applications roll over into the
+new year. Idempotent: running it twice a day changes nothing the second time."""
 
 from django.core.management.base import BaseCommand
 
@@ -13,6 +14,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         result = daily()
         self.stdout.write(
-            f"期限变动 {result['moved']} 件，超期 {result['overdue']} 件，"
+            f"已刷新未办结申请 {result['refreshed']} 件，超期 {result['overdue']} 件，"
             f"结转 {result['rolled_over']} 件。"
         )
