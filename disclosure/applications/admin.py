@@ -170,6 +170,7 @@ class ApplicationEventInline(admin.TabularInline):
 
 
 DATA_LABELS = (("party", "对象"), ("working_days", "延长工作日"), ("approver_name", "批准人"),
+               ("approval_note", "批准意见"),
                ("amount", "金额（元）"), ("deadline_on", "申请人期限"),
                ("reply_due_on", "意见答复期限"))  # fmt: skip
 
@@ -422,6 +423,11 @@ class ApplicationAdmin(admin.ModelAdmin):
             "application_steps": steps,
             "may_request_supplement": any(step.name == "supplement" for step in steps),
             "clock": clock,
+            # The request the office head decides on (条例 Art 33); its reason may quote
+            # the applicant, so only those who see the applicant's details read it.
+            "pending_extension": (
+                admin_views.extension_request(application) if application.sees_personal else None
+            ),
             "overdue_days": -clock.days_left if clock.is_overdue and clock.days_left else 0,
             "answer_letter": letter,
             "monthly_count": services.monthly_count(application),

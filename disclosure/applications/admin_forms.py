@@ -15,7 +15,7 @@ from disclosure.applications.vocabularies import (
     ServiceMethod,
 )
 from portal.fields import BlockFormField, LineFormField
-from portal.models import Organization, User
+from portal.models import Organization
 
 # The date fact each channel's receipt rule needs (条例 Art 31; 国办公开办函〔2015〕207号),
 # by form field: (label, channels, help). An ordinary letter and a fax wait as 待确认 when
@@ -122,6 +122,11 @@ class RegisterForm(ApplicationForm):
 class NoteForm(forms.Form):
     note = _note()
 
+    def __init__(self, *args, note_label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if note_label:
+            self.fields["note"].label = note_label
+
 
 class DayNoteForm(NoteForm):
     """A step that happened on a day the clerk may give (a letter that arrived yesterday)."""
@@ -160,10 +165,12 @@ class ConsultationAnsweredForm(DayNoteForm):
         self.order_fields(["party", "on", "note"])
 
 
-class ExtendForm(forms.Form):
+class ExtensionRequestForm(forms.Form):
+    """The clerk's request; the office head decides on the application's page."""
+
     working_days = forms.IntegerField(
         label="延长工作日数", min_value=1, max_value=MAX_EXTENSION_DAYS,
-        help_text=f"条例第三十三条：确需延长的，经本机关负责人同意，延长不得超过 {MAX_EXTENSION_DAYS} 个工作日，只能延长一次，并告知申请人。",
+        help_text=f"条例第三十三条：确需延长的，经政府信息公开工作机构负责人同意，延长不得超过 {MAX_EXTENSION_DAYS} 个工作日，只能延长一次，并告知申请人。",
         error_messages={
             "required": "请填写延长的工作日数。",
             "min_value": "延长工作日数至少为 1。",
@@ -171,20 +178,11 @@ class ExtendForm(forms.Form):
             "invalid": "请填写整数。",
         },
     )  # fmt: skip
-    approver = forms.ModelChoiceField(
-        label="批准人", queryset=User.objects.none(),
-        help_text="须为有权批准延期的机构负责人，且不能是本申请的承办人。",
-        error_messages={"required": "请选择批准人。", "invalid_choice": "请选择列出的批准人。"},
-    )  # fmt: skip
-    note = _note("延期理由", required=True)
+    note = _note("延期理由", required=True, help_text="批准后告知申请人。")
 
-    def __init__(self, *args, approvers=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if approvers is not None:
-            self.fields["approver"].queryset = approvers.select_related("organization")
-        self.fields["approver"].label_from_instance = lambda user: (
-            f"{user.get_full_name() or user.get_username()}（{user.organization or '未设机构'}）"
-        )
+
+class RefuseExtensionForm(forms.Form):
+    note = _note("不批准的理由", required=True)
 
 
 class FeeNoticeForm(forms.Form):

@@ -6,9 +6,7 @@ done step writes exactly the one event its service appends."""
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -20,7 +18,6 @@ from disclosure.applications.models import ALLOWED, Application, ApplicationEven
 from disclosure.applications.querysets import handling_filter, handling_scope
 from disclosure.applications.services.base import APPROVE_EXTENSION, HANDLE
 from portal.models import Status as PublicationStatus
-from portal.models import User
 from portal.scopes import in_scope
 
 Kind = ApplicationEvent.Kind
@@ -33,6 +30,9 @@ class Step:
     kind: str
     form: type
     intro: str = ""
+    # Taken by the office head on a pending extension request (approve_extension, not
+    # handle_application), never by the clerk who asked.
+    decides_extension: bool = False
 
 
 STEPS = {
@@ -52,8 +52,14 @@ STEPS = {
         Step("consultation_answered", "收到意见", Kind.CONSULTATION_ANSWERED,
              f.ConsultationAnsweredForm,
              "收到意见后恢复计时；共同制作机关逾期未提出意见的视为同意公开，请在说明中注明。"),
-        Step("extend", "延期", Kind.EXTENDED, f.ExtendForm,
-             "答复期限只能延长一次，不超过 20 个工作日，须经机构负责人同意并告知申请人（条例第三十三条）。"),
+        Step("request_extension", "申请延期", Kind.EXTENSION_REQUESTED, f.ExtensionRequestForm,
+             "答复期限只能延长一次，不超过 20 个工作日，须经政府信息公开工作机构负责人批准并告知申请人（条例第三十三条）。"
+             "提交后由负责人批准或不批准；批准前答复期限不变。"),
+        Step("approve_extension", "批准延期", Kind.EXTENDED, f.NoteForm,
+             "批准后答复期限按申请的工作日数延长，延期理由告知申请人（条例第三十三条）；答复期限届满后不能再批准。",
+             decides_extension=True),
+        Step("refuse_extension", "不批准延期", Kind.EXTENSION_REFUSED, f.RefuseExtensionForm,
+             "不批准的，答复期限不变，经办人可重新申请。", decides_extension=True),
         Step("fee_notice", "收费通知", Kind.FEE_NOTICE, f.FeeNoticeForm,
              "国办函〔2020〕109号：申请数量、频次明显超过合理范围的，可按件或按量收取信息处理费，二者不能同时适用；"
              "收费通知至缴费期间不计入答复期限。"),
@@ -126,20 +132,39 @@ def open_parties(application) -> list[str]:
     return waiting
 
 
+def may_decide_extension(user, application) -> bool:
+    """Holds ``approve_extension`` (the office head or a delegate) for the receiving
+    agency; ``handle_application`` is not needed (条例 Art 33)."""
+    return user.has_perm(APPROVE_EXTENSION) and in_scope(
+        application.organization_id, handling_scope(user)
+    )
+
+
 def available_steps(user, application) -> list[Step]:
-    """The steps allowed in the application's status that ``user`` may take now."""
-    if not may_handle(user, application):
+    """The steps allowed in the application's status that ``user`` may take now: the
+    handling steps for handlers; the decision on a pending extension request for
+    approvers other than the clerk who asked (the services check all of it again)."""
+    handler = may_handle(user, application)
+    approver = may_decide_extension(user, application)
+    if not (handler or approver):
         return []
     done = set(application.events.values_list("kind", flat=True))
+    pending = services.pending_extension(application)
     letter = getattr(application, "answer_letter", None)
     steps = []
     for step in STEPS.values():
         if application.status not in ALLOWED[step.kind]:
             continue
-        if step.kind in (Kind.SUPPLEMENT_REQUESTED, Kind.EXTENDED, Kind.FEE_NOTICE) and (
-            step.kind in done  # once only (条例 Arts 30, 33; one notice per application)
-        ):
+        if step.decides_extension:
+            if approver and pending is not None and pending.by_id != user.pk:
+                steps.append(step)
             continue
+        if not handler:
+            continue
+        if step.kind in (Kind.SUPPLEMENT_REQUESTED, Kind.FEE_NOTICE) and step.kind in done:
+            continue  # once only (条例 Art 30; one fee notice per application)
+        if step.kind == Kind.EXTENSION_REQUESTED and (Kind.EXTENDED in done or pending):
+            continue  # extended once only, one request at a time (条例 Art 33)
         if (
             step.kind == Kind.ANSWER_DRAFTED
             and letter is not None
@@ -150,24 +175,18 @@ def available_steps(user, application) -> list[Step]:
     return steps
 
 
-def approvers_for(application, by):
-    """Who may approve an extension: active holders of ``approve_extension`` in the
-    receiving agency's tree (the office head or a delegate), other than the clerk asking;
-    the service checks both again."""
-    app_label, codename = APPROVE_EXTENSION.split(".")
-    permission = Permission.objects.filter(
-        content_type__app_label=app_label, codename=codename
-    ).first()
-    tree = application.organization.get_root().get_descendants(include_self=True)
-    granted = Q(is_superuser=True)
-    if permission is not None:
-        granted |= Q(groups__permissions=permission) | Q(user_permissions=permission)
-    return (
-        User.objects.filter(granted, is_active=True, organization__in=tree)
-        .exclude(pk=by.pk)
-        .distinct()
-        .order_by("username")
-    )
+def extension_request(application) -> dict | None:
+    """The pending extension request as the approver reads it: days, reason, who asked
+    and the due date it would move."""
+    request = services.pending_extension(application)
+    if request is None:
+        return None
+    return {
+        "working_days": request.data.get("working_days"),
+        "reason": request.note,
+        "by": (request.by.get_full_name() or request.by.get_username()) if request.by else "",
+        "on": request.on,
+    }
 
 
 def build_form(step: Step, application, user, data=None):
@@ -175,8 +194,8 @@ def build_form(step: Step, application, user, data=None):
         return f.DayNoteForm(data, on_label=DAY_LABELS.get(step.name, "日期"))
     if step.form is f.ConsultationAnsweredForm:
         return f.ConsultationAnsweredForm(data, parties=open_parties(application))
-    if step.form is f.ExtendForm:
-        return f.ExtendForm(data, approvers=approvers_for(application, user))
+    if step.form is f.NoteForm and step.decides_extension:
+        return f.NoteForm(data, note_label="批准意见")
     return step.form(data)
 
 
@@ -200,10 +219,14 @@ def perform(step: Step, application, by, data: dict):
         return services.application_consultation_answered(
             **common, party=data["party"], on=data.get("on"), note=note
         )
-    if name == "extend":
-        return services.application_extend(
-            **common, approver=data["approver"], working_days=data["working_days"], reason=note
+    if name == "request_extension":
+        return services.application_request_extension(
+            **common, working_days=data["working_days"], reason=note
         )
+    if name == "approve_extension":
+        return services.application_approve_extension(**common, note=note)
+    if name == "refuse_extension":
+        return services.application_refuse_extension(**common, note=note)
     if name == "fee_notice":
         pages = data.get("pages") if data["method"] == fees.PER_PAGE else None
         return services.application_fee_notice(
@@ -297,6 +320,8 @@ def step_view(model_admin, request, application, step: Step):
         context["fee"] = fee_preview(application)
     if step.name == "supplement":
         context["clock"] = services.clock_of(application, today=timezone.localdate())
+    if step.decides_extension:
+        context["pending_extension"] = extension_request(application)
     return TemplateResponse(request, "admin/applications/application/step_form.html", context)
 
 

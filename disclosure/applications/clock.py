@@ -15,7 +15,8 @@ Rules (statutory.md §2):
 - Consultation of a third party or another agency (Arts 32, 34) and a fee notice until
   payment (国办函〔2020〕109号) are not counted: the working days after the day sent up to
   and including the day answered (or paid) are skipped. An open pause runs up to today.
-- One extension of at most 20 working days (Art 33) lengthens the period.
+- One extension of at most 20 working days (Art 33) lengthens the period once the office
+  head has approved it; the request and a refusal leave the clock as it is.
 
 ``compute`` walks the events in order; every line of ``Clock.explanation`` is a Chinese
 sentence for the "how this date was computed" panel.
@@ -46,6 +47,10 @@ SUPPLEMENT_EXPIRED = "supplement_expired"
 CONSULTATION_SENT = "consultation_sent"
 CONSULTATION_ANSWERED = "consultation_answered"
 EXTENDED = "extended"
+# Asking for an extension and its refusal do not touch the clock: only the approved
+# extension (EXTENDED) lengthens the period (条例 Art 33). ``compute`` passes over them.
+EXTENSION_REQUESTED = "extension_requested"
+EXTENSION_REFUSED = "extension_refused"
 FEE_NOTICE = "fee_notice"
 FEE_PAID = "fee_paid"
 FEE_EXPIRED = "fee_expired"
@@ -201,6 +206,8 @@ def compute(
                 match.end = on
             if not any(p.end is None for p in pauses):
                 status = PROCESSING
+        elif kind in (EXTENSION_REQUESTED, EXTENSION_REFUSED):
+            continue  # awaiting or refused approval: the period is unchanged (Art 33)
         elif kind == EXTENDED:
             days = int(data.get("working_days", 0))
             extended += days

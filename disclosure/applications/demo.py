@@ -5,9 +5,9 @@ the demo clerk works: the 政府信息公开工作机构, 条例 Art 4), by ever
 applicant type, in every status, answered with a range of outcome leaves.
 
 Everything goes through the services with the day each step happened (``now=``), as the
-office would have done it: the clerk registers, confirms and handles, the reviewer approves
-extensions and reviews the answer letters (four eyes: never the drafter), the publisher
-issues them. Dates are working days before today, so the open cases stay open, due soon
+office would have done it: the clerk registers, confirms, handles and asks for extensions,
+the reviewer (the office head) approves them and reviews the answer letters (four eyes:
+never the drafter), the publisher issues them. Dates are working days before today, so the open cases stay open, due soon
 or overdue whenever the demo is loaded.
 
 Applicants are invented: resident ID numbers are check-digit valid (GB 11643) with
@@ -181,8 +181,9 @@ DEMOS = [
          F.EMAIL, M.EMAIL, 255, ((4, "withdraw", {"note": "申请人来电表示已在区政府网站查到，书面邮件撤回申请。"}),)),
     Demo("institute", Channel.REGISTERED_MAIL, "2020—2025年各区县养老机构床位使用率月度统计", "",
          "研究养老服务供需，需要分区县、分月份的床位使用率。",
-         F.ELECTRONIC, M.POST, 350, ((17, "extend", {"working_days": 15,
+         F.ELECTRONIC, M.POST, 350, ((17, "request_extension", {"working_days": 15,
              "reason": "所需信息涉及38个区县多年数据，需逐一检索核实，无法在20个工作日内答复。"}),
+             (17, "approve_extension", {"note": "同意延长15个工作日。"}),
              *answered(28, answer("4.2",
                  reasons="本机关未按区县、月份统计床位使用率，现有统计为年度汇总数；按您的要求提供需要另行加工制作。"), 2))),
     Demo("yuxin", Channel.ONLINE, "市级福利彩票公益金资助养老服务项目清单（2025年度）", "",
@@ -231,8 +232,9 @@ DEMOS = [
          F.PAPER, M.PICKUP, 8, ((8, "consult", {"party": "重庆嘉陵康养中心",
              "note": "所申请信息可能涉及第三方商业秘密，书面征求其意见。"}),)),
     Demo("committee", Channel.REGISTERED_MAIL, "2026年城市社区综合服务设施建设项目验收结果", "", "",
-         F.PAPER, M.POST, 22, ((18, "extend", {"working_days": 15,
-             "reason": "所需信息需向各区县民政局调取核实，无法在20个工作日内答复。"}),)),
+         F.PAPER, M.POST, 22, ((18, "request_extension", {"working_days": 15,
+             "reason": "所需信息需向各区县民政局调取核实，无法在20个工作日内答复。"}),
+             (18, "approve_extension", {}))),
     Demo("institute", Channel.ONLINE, "2021—2025年全市收养登记数据（按年度、区县）", "", "科研用途。",
          F.ELECTRONIC, M.POST, 6, ((0, "confirm", {}), (6, "fee", {"pages": 150})), fee_waiver=True,
          token="demo-apply-fee"),
@@ -378,9 +380,13 @@ def _step(application: Application, name: str, arguments: dict, *, at: datetime,
         return services.application_consultation_answered(
             application=application, by=clerk, now=at, **arguments
         )
-    if name == "extend":
-        return services.application_extend(
-            application=application, by=clerk, approver=users["reviewer"], now=at, **arguments
+    if name == "request_extension":
+        return services.application_request_extension(
+            application=application, by=clerk, now=at, **arguments
+        )
+    if name == "approve_extension":  # the office head, never the clerk who asked
+        return services.application_approve_extension(
+            application=application, by=users["reviewer"], now=at, **arguments
         )
     if name == "fee":
         application, _fee = services.application_fee_notice(

@@ -169,7 +169,9 @@ class ApplicationEvent(AppendOnly):
         SUPPLEMENT_EXPIRED = "supplement_expired", "逾期未补正"
         CONSULTATION_SENT = "consultation_sent", "征求意见"
         CONSULTATION_ANSWERED = "consultation_answered", "收到意见"
+        EXTENSION_REQUESTED = "extension_requested", "申请延期"
         EXTENDED = "extended", "延期"
+        EXTENSION_REFUSED = "extension_refused", "不批准延期"
         FEE_NOTICE = "fee_notice", "收费通知"
         FEE_PAID = "fee_paid", "缴费"
         FEE_EXPIRED = "fee_expired", "逾期未缴费"
@@ -338,7 +340,12 @@ ALLOWED = {
     # Several third parties may be consulted at once (条例 Art 32).
     _K.CONSULTATION_SENT: frozenset({_S.PROCESSING, _S.CONSULTING}),
     _K.CONSULTATION_ANSWERED: frozenset({_S.CONSULTING}),
-    _K.EXTENDED: frozenset({_S.PROCESSING, _S.CONSULTING}),
+    # 延期 (条例 Art 33) takes two people: the handling clerk asks, the office head (or a
+    # delegate holding approve_extension) decides. The request does not touch the clock;
+    # the decision may come while the clock is paused for a fee.
+    _K.EXTENSION_REQUESTED: frozenset({_S.PROCESSING, _S.CONSULTING}),
+    _K.EXTENDED: frozenset({_S.PROCESSING, _S.CONSULTING, _S.AWAITING_FEE}),
+    _K.EXTENSION_REFUSED: OPEN_STATUSES - {_S.PENDING},
     _K.FEE_NOTICE: frozenset({_S.PROCESSING}),
     _K.FEE_PAID: frozenset({_S.AWAITING_FEE}),
     _K.FEE_EXPIRED: frozenset({_S.AWAITING_FEE}),

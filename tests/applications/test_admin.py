@@ -331,7 +331,8 @@ STEP_CASES = {
                            Kind.SUPPLEMENT_EXPIRED),
     "consult": (register, {"party": "某某公司"}, Kind.CONSULTATION_SENT),
     "consultation_answered": (consulting, {"party": "某某公司"}, Kind.CONSULTATION_ANSWERED),
-    "extend": (register, {"working_days": "10", "note": "需调取档案。"}, Kind.EXTENDED),
+    "request_extension": (register, {"working_days": "10", "note": "需调取档案。"},
+                          Kind.EXTENSION_REQUESTED),
     "fee_notice": (register, {"method": "per_page", "pages": "50"}, Kind.FEE_NOTICE),
     "fee_paid": (awaiting_fee, {}, Kind.FEE_PAID),
     "fee_expired": (lambda a: awaiting_fee(a, days_ago=50), {}, Kind.FEE_EXPIRED),
@@ -346,8 +347,6 @@ STEP_CASES = {
 def test_each_button_calls_its_service_and_writes_one_event(clerk_client, agency, step):
     setup, data, kind = STEP_CASES[step]
     application = setup(agency)
-    if step == "extend":
-        data = {**data, "approver": agency.reviewer.pk}
     html = page(clerk_client.get(change_url(application)))
     assert step_url(application, step) in html  # the button is offered in this status
     assert clerk_client.get(step_url(application, step)).status_code == 200
@@ -361,9 +360,16 @@ def test_each_button_calls_its_service_and_writes_one_event(clerk_client, agency
 @pytest.mark.django_db
 def test_only_the_steps_allowed_now_are_shown(clerk_client, agency, application):
     html = page(clerk_client.get(change_url(application)))
-    for offered in ("supplement", "consult", "extend", "fee_notice", "answer"):
+    for offered in ("supplement", "consult", "request_extension", "fee_notice", "answer"):
         assert step_url(application, offered) in html
-    for hidden in ("confirm", "supplement_received", "fee_paid", "serve"):
+    for hidden in (
+        "confirm",
+        "supplement_received",
+        "fee_paid",
+        "serve",
+        "approve_extension",
+        "refuse_extension",
+    ):
         assert step_url(application, hidden) not in html
 
 
@@ -388,18 +394,16 @@ def test_a_step_not_allowed_in_the_status_is_refused_without_an_event(clerk_clie
 
 
 @pytest.mark.django_db
-def test_an_extension_by_the_handler_himself_or_too_long_is_refused(clerk_client, agency,
-                                                                    application):  # fmt: skip
+def test_an_extension_request_names_no_approver_and_refuses_too_many_days(clerk_client,
+                                                                          application):  # fmt: skip
+    form = page(clerk_client.get(step_url(application, "request_extension")))
+    assert 'name="working_days"' in form and 'name="approver"' not in form
     too_long = clerk_client.post(
-        step_url(application, "extend"),
-        {"working_days": "21", "approver": agency.reviewer.pk, "note": "x"},
+        step_url(application, "request_extension"), {"working_days": "21", "note": "x"}
     )
     assert "不得超过 20 个工作日" in page(too_long)
-    self_approved = clerk_client.post(
-        step_url(application, "extend"),
-        {"working_days": "5", "approver": agency.clerk.pk, "note": "x"},
-    )
-    assert self_approved.status_code == 200 and "请选择列出的批准人" in page(self_approved)
+    no_reason = clerk_client.post(step_url(application, "request_extension"), {"working_days": "5"})
+    assert "请填写延期理由" in page(no_reason)
     assert kinds(application) == [Kind.REGISTERED]
 
 

@@ -192,6 +192,27 @@ def test_an_extension_adds_its_working_days_once_approved():
     )
 
 
+@pytest.mark.parametrize("paused", [False, True])
+def test_an_extension_request_and_its_refusal_leave_the_clock_and_status_alone(paused):
+    before = [MARCH]
+    if paused:
+        before.append(E("consultation_sent", date(2026, 3, 9), {"party": "甲"}))
+    asked = E("extension_requested", date(2026, 3, 20), {"working_days": 20})
+    refused = E("extension_refused", date(2026, 3, 23), {"working_days": 20})
+    today = date(2026, 3, 24)
+    plain = run(before, today=today)
+    for events in ([*before, asked], [*before, asked, refused]):
+        result = run(events, today=today)
+        assert (result.status, result.due_on, result.extended_days) == (
+            plain.status, plain.due_on, 0,
+        )  # fmt: skip
+        assert result.explanation == plain.explanation
+    assert plain.status == ("consulting" if paused else "processing")
+    approved = run([*before, asked, E("extended", date(2026, 3, 23), {"working_days": 20})],
+                   today=today)  # fmt: skip
+    assert approved.extended_days == 20 and approved.due_on > plain.due_on
+
+
 def test_a_fee_notice_stops_the_clock_until_payment():
     notice = E("fee_notice", date(2026, 3, 9), {"deadline_on": "2026-04-07"})
     waiting = run([MARCH, notice], today=date(2026, 3, 11))

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from disclosure.applications import demo, services
+from disclosure.applications.letters import issued_text
 from disclosure.applications.models import AnswerLetter, Application, ApplicationEvent
 from disclosure.applications.vocabularies import ApplicantType, Channel
 from portal import credit_code, id_numbers
@@ -67,8 +68,6 @@ def test_the_agency_receives_the_demo_applications_and_signs_the_letters(loaded)
     assert set(Application.objects.values_list("organization__name", flat=True)) == {demo.AGENCY}
     assert set(ApplicationEvent.objects.exclude(by=None).values_list(
         "by__organization__name", flat=True)) <= {"重庆市民政局办公室", "重庆市民政局宣传信息处"}  # fmt: skip
-    from disclosure.applications.letters import issued_text
-
     for letter in AnswerLetter.objects.filter(is_live=True):
         assert issued_text(letter).rstrip().splitlines()[-2].strip() == demo.AGENCY
 

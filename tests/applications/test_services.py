@@ -261,43 +261,6 @@ def test_a_consultation_names_its_party(agency, app):
         services.application_consult(application=app, by=agency.clerk, party="")
 
 
-# --- 延期 -----------------------------------------------------------------------------------
-
-
-def test_an_extension_approved_by_the_office_head_adds_its_days(agency, app):
-    services.application_extend(application=app, by=agency.clerk, approver=agency.reviewer,
-                                working_days=20, reason="需调取档案", now=at(date(2026, 3, 25)))  # fmt: skip
-    app.refresh_from_db()
-    assert (app.extended_days, app.due_on) == (20, date(2026, 4, 28))
-    assert app.timeline().last().data["approver"] == agency.reviewer.pk
-
-
-@pytest.mark.parametrize("days", [0, 21, -1])
-def test_an_extension_is_between_one_and_twenty_working_days(agency, app, days):
-    with pytest.raises(ValidationError, match="1 至 20 个工作日"):
-        services.application_extend(application=app, by=agency.clerk, approver=agency.reviewer,
-                                    working_days=days, reason="理由")  # fmt: skip
-
-
-def test_an_extension_needs_an_approver_with_the_permission_other_than_the_handler(agency, app):
-    with pytest.raises(PermissionDenied, match="负责人同意"):
-        services.application_extend(application=app, by=agency.clerk, approver=agency.second_clerk,
-                                    working_days=5, reason="理由")  # fmt: skip
-    handler = agency.clerk_and_reviewer
-    with pytest.raises(PermissionDenied, match="不能是经办人本人"):
-        services.application_extend(application=app, by=handler, approver=handler,
-                                    working_days=5, reason="理由")  # fmt: skip
-
-
-def test_an_application_is_extended_once_and_not_after_its_due_date(agency, app):
-    kwargs = {"application": app, "by": agency.clerk, "approver": agency.reviewer, "reason": "理由"}
-    with pytest.raises(ValidationError, match="已过"):
-        services.application_extend(working_days=5, now=at(date(2026, 3, 31)), **kwargs)
-    services.application_extend(working_days=5, now=at(date(2026, 3, 20)), **kwargs)
-    with pytest.raises(ValidationError, match="只能延长一次"):
-        services.application_extend(working_days=5, now=at(date(2026, 3, 20)), **kwargs)
-
-
 # --- 收费 -----------------------------------------------------------------------------------
 
 

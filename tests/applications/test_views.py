@@ -71,6 +71,14 @@ def answer(application, agency, **fields):
     return services.answer_letter_issue(letter=letter, by=agency.publisher)
 
 
+def extend(application, agency, *, working_days, reason):
+    """Asked by the clerk, approved by the office head (条例 Art 33)."""
+    services.application_request_extension(
+        application=application, by=agency.clerk, working_days=working_days, reason=reason
+    )
+    return services.application_approve_extension(application=application, by=agency.reviewer)
+
+
 # --- the form ------------------------------------------------------------------------------
 
 
@@ -294,8 +302,7 @@ def test_tracking_queries_do_not_grow_with_the_timeline(client, agency):
     client.post(TRACK, data)  # the session exists in both measurements
     with CaptureQueriesContext(connection) as short:
         client.post(TRACK, data)
-    services.application_extend(application=application, by=agency.clerk,
-                                approver=agency.reviewer, working_days=5, reason="需要调取档案。")  # fmt: skip
+    extend(application, agency, working_days=5, reason="需要调取档案。")
     answer(Application.objects.get(), agency)
     with CaptureQueriesContext(connection) as long:
         client.post(TRACK, data)
@@ -312,15 +319,33 @@ def test_the_timeline_shows_notes_meant_for_the_applicant_only(client, agency):
     application = services.application_consult(
         application=application, by=agency.clerk, party="某某物业公司", note="内部：请科长把关"
     )
-    services.application_extend(application=application, by=agency.clerk,
-                                approver=agency.reviewer, working_days=10,
-                                reason="所需信息分散在多个档案中，需要逐一查找。")  # fmt: skip
+    extend(application, agency, working_days=10, reason="所需信息分散在多个档案中，需要逐一查找。")
     response = client.post(TRACK, {"tracking_code": code, "password": password})
     page = response.content.decode()
     assert shown(response, "application-status") == "征求意见中"
     assert "征求第三方或有关机关意见" in page and "不计入答复期限" in page
     assert "所需信息分散在多个档案中" in page and "延长 10 个工作日" in page
     assert "某某物业公司" not in page and "请科长把关" not in page
+
+
+@pytest.mark.django_db
+def test_the_extension_shows_on_the_tracking_page_only_once_approved(client, agency):
+    _, code, password = submit(client)
+    application = services.application_confirm(
+        application=Application.objects.get(), by=agency.clerk
+    )
+    services.application_request_extension(
+        application=application, by=agency.clerk, working_days=10, reason="需要逐一查找档案。"
+    )
+    data = {"tracking_code": code, "password": password}
+    asked = client.post(TRACK, data).content.decode()
+    assert "需要逐一查找档案" not in asked and "延长答复期限" not in asked
+    assert "延长 10 个工作日" not in asked and "延期" not in asked
+    services.application_approve_extension(application=application, by=agency.reviewer)
+    approved = client.post(TRACK, data).content.decode()
+    assert "延长答复期限" in approved and "需要逐一查找档案" in approved
+    assert "延长 10 个工作日" in approved
+    assert approved.count("需要逐一查找档案") == 1  # the approved event's note, once
 
 
 @pytest.mark.django_db

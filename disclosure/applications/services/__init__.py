@@ -17,15 +17,18 @@ from disclosure.applications.services.answer import (
 )
 from disclosure.applications.services.base import clock_of
 from disclosure.applications.services.handling import (
+    application_approve_extension,
     application_consult,
     application_consultation_answered,
-    application_extend,
     application_fee_expired,
     application_fee_notice,
     application_fee_paid,
     application_receive_supplement,
+    application_refuse_extension,
+    application_request_extension,
     application_request_supplement,
     application_supplement_expired,
+    pending_extension,
 )
 from disclosure.applications.services.intake import (
     application_confirm,
@@ -48,13 +51,13 @@ from disclosure.applications.services.jobs import (
 __all__ = [
     "answer_letter_approve", "answer_letter_issue", "answer_letter_return",
     "answer_letter_submit", "answer_letter_went_live", "application_answer",
-    "application_confirm", "application_consult", "application_consultation_answered",
-    "application_extend", "application_fee_expired", "application_fee_notice",
+    "application_approve_extension", "application_confirm", "application_consult",
+    "application_consultation_answered", "application_fee_expired", "application_fee_notice",
     "application_fee_paid", "application_find", "application_receive_supplement",
-    "application_register", "application_request_supplement", "application_serve",
-    "application_submit", "application_supplement_expired", "application_withdraw",
-    "applications_calendar_changed", "applications_rollover", "clock_of", "daily",
-    "generated_text", "high_volume_threshold", "letter_types_for", "monthly_count",
-    "placeholder_text", "query_password", "receiving_organization",
-    "recompute_open_applications",
+    "application_refuse_extension", "application_register", "application_request_extension",
+    "application_request_supplement", "application_serve", "application_submit",
+    "application_supplement_expired", "application_withdraw", "applications_calendar_changed",
+    "applications_rollover", "clock_of", "daily", "generated_text", "high_volume_threshold",
+    "letter_types_for", "monthly_count", "pending_extension", "placeholder_text",
+    "query_password", "receiving_organization", "recompute_open_applications",
 ]  # fmt: skip

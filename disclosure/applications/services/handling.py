@@ -1,6 +1,7 @@
 """The steps between receipt and answer, each with its statutory limit: 补正 (条例 Art 30),
-consultation of third parties and other agencies (Arts 32, 34), the one extension
-(Art 33), and the processing fee (国办函〔2020〕109号)."""
+consultation of third parties and other agencies (Arts 32, 34), the one extension asked
+by the clerk and approved by the office head (Art 33), and the processing fee
+(国办函〔2020〕109号)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from disclosure.applications import clock, fees
-from disclosure.applications.models import Application
+from disclosure.applications.models import Application, ApplicationEvent
 from disclosure.applications.services.base import (
     APPROVE_EXTENSION,
     Kind,
@@ -26,6 +27,9 @@ from disclosure.applications.services.base import (
 )
 from disclosure.applications.services.intake import high_volume_threshold, monthly_count
 from portal import workdays
+
+# The events of an extension (条例 Art 33): asked by the clerk, approved or refused.
+EXTENSION_KINDS = (Kind.EXTENSION_REQUESTED, Kind.EXTENDED, Kind.EXTENSION_REFUSED)
 
 
 def _add(start: date, days: int) -> date:
@@ -135,36 +139,105 @@ def application_consultation_answered(
 # --- 延期 -----------------------------------------------------------------------------------
 
 
-def application_extend(
-    *, application: Application, by, approver, working_days: int, reason: str,
-    now: datetime | None = None,
-) -> Application:  # fmt: skip
-    """Extend the answer period once, by at most 20 working days, with the approval of the
-    office head (``approve_extension``), who is someone other than the handling clerk
-    (条例 Art 33). The applicant is told (the tracking page shows it)."""
-    reason = required(reason, "请填写延期理由（将告知申请人）。")
-    if approver is None or not approver.has_perm(APPROVE_EXTENSION):
-        raise PermissionDenied("延长答复期限须经政府信息公开工作机构负责人同意（条例第三十三条）。")
-    if by is not None and approver.pk == by.pk:
-        raise PermissionDenied("延期的批准人不能是经办人本人。")
-    if not isinstance(working_days, int) or not 1 <= working_days <= clock.MAX_EXTENSION_DAYS:
+def pending_extension(application: Application) -> ApplicationEvent | None:
+    """The extension request still waiting for the office head's decision, if any."""
+    last = application.events.filter(kind__in=EXTENSION_KINDS).order_by("-at", "-pk").first()
+    return last if last is not None and last.kind == Kind.EXTENSION_REQUESTED else None
+
+
+def _days(working_days) -> int:
+    if (
+        isinstance(working_days, bool)
+        or not isinstance(working_days, int)
+        or not 1 <= working_days <= clock.MAX_EXTENSION_DAYS
+    ):
         raise ValidationError(
             {
                 "working_days": f"延长期限为 1 至 {clock.MAX_EXTENSION_DAYS} 个工作日（条例第三十三条）。"
             }
         )
+    return working_days
+
+
+def _before_due(application: Application, today: date, what: str) -> None:
+    due_on = clock_of(application, today=today).due_on
+    if due_on is not None and today > due_on:
+        raise ValidationError(f"答复期限 {due_on} 已过，不能再{what}。", code="overdue")
+
+
+def application_request_extension(
+    *, application: Application, by, working_days: int, reason: str,
+    now: datetime | None = None,
+) -> Application:  # fmt: skip
+    """The handling clerk asks the office head to extend the answer period, by at most 20
+    working days, giving the reason the applicant will be told (条例 Art 33). Nothing
+    changes on the clock until the request is approved. Refused once the period has
+    been extended, while another request waits, or after the due date."""
+    reason = required(reason, "请填写延期理由（批准后将告知申请人）。")
+    working_days = _days(working_days)
     now = now or timezone.now()
     today = today_of(now)
     with transaction.atomic():
         application = for_handling(application, by)
         if application.events.filter(kind=Kind.EXTENDED).exists():
             raise ValidationError("答复期限只能延长一次（条例第三十三条）。", code="extended")
-        current = clock_of(application, today=today)
-        if current.due_on is not None and today > current.due_on:
-            raise ValidationError(f"答复期限 {current.due_on} 已过，不能再延期。", code="overdue")
-        step(application, Kind.EXTENDED, by=by, now=now, note=reason,
-             working_days=working_days, approver=approver.pk,
-             approver_name=approver.get_full_name() or approver.get_username())  # fmt: skip
+        if pending_extension(application) is not None:
+            raise ValidationError("已有延期申请等待机构负责人批准。", code="pending")
+        _before_due(application, today, "申请延期")
+        step(application, Kind.EXTENSION_REQUESTED, by=by, now=now, note=reason,
+             working_days=working_days)  # fmt: skip
+    return application
+
+
+def _deciding(application: Application, by) -> tuple[Application, ApplicationEvent]:
+    """The application locked for a decision on its pending request by ``by``: the
+    approval permission for the agency, someone other than the clerk who asked."""
+    if by is None or not by.has_perm(APPROVE_EXTENSION):
+        raise PermissionDenied(
+            "延长答复期限须经政府信息公开工作机构负责人批准（条例第三十三条），您没有批准延期的权限。"
+        )
+    application = for_handling(application, by, permission=APPROVE_EXTENSION)
+    request = pending_extension(application)
+    if request is None:
+        raise ValidationError("没有等待批准的延期申请（可能已被他人处理）。", code="no_request")
+    if request.by_id == by.pk:
+        raise PermissionDenied("不能批准或驳回本人提出的延期申请：须由经办人以外的负责人决定。")
+    return application, request
+
+
+def application_approve_extension(
+    *, application: Application, by, note: str = "", now: datetime | None = None
+) -> Application:
+    """The office head approves the pending request: the period is extended by the days
+    asked, once, with the request's reason told to the applicant (条例 Art 33). Refused
+    after the due date."""
+    now = now or timezone.now()
+    today = today_of(now)
+    with transaction.atomic():
+        application, request = _deciding(application, by)
+        if application.events.filter(kind=Kind.EXTENDED).exists():
+            raise ValidationError("答复期限只能延长一次（条例第三十三条）。", code="extended")
+        _before_due(application, today, "批准延期")
+        step(application, Kind.EXTENDED, by=by, now=now, note=request.note,
+             working_days=int(request.data["working_days"]), request=request.pk,
+             requested_by=request.by_id, approver=by.pk,
+             approver_name=by.get_full_name() or by.get_username(),
+             approval_note=(note or "").strip())  # fmt: skip
+    return application
+
+
+def application_refuse_extension(
+    *, application: Application, by, note: str, now: datetime | None = None
+) -> Application:
+    """The office head does not approve the pending request, saying why; the period
+    stays as it is and the clerk may ask again."""
+    note = required(note, "请填写不批准延期的理由。")
+    now = now or timezone.now()
+    with transaction.atomic():
+        application, request = _deciding(application, by)
+        step(application, Kind.EXTENSION_REFUSED, by=by, now=now, note=note,
+             working_days=int(request.data["working_days"]), request=request.pk,
+             requested_by=request.by_id)  # fmt: skip
     return application
 
 
