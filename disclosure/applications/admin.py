@@ -4,8 +4,8 @@ and one button per step allowed now (``admin_views``), and the answer letters th
 the portal's four-eyes review (``admin_letters``).
 
 Personal data of applicants (name, identity document, phone, address, e-mail) is shown
-only to users who may handle the application (``applications.handle_application`` for
-its organization); lists mask the document number and phone even for them. Titles,
+only to users who handle the application (``applications.handle_application`` or, to
+decide on an extension, ``approve_extension``, in the receiving agency); lists mask the document number and phone even for them. Titles,
 ``__str__`` and admin log entries use the application number only."""
 
 import time
