@@ -51,7 +51,8 @@ STEPS = {
              "条例第三十二条、第三十四条：第三方或有关机关应在 15 个工作日内提出意见；征求意见的时间不计入答复期限。"),
         Step("consultation_answered", "收到意见", Kind.CONSULTATION_ANSWERED,
              f.ConsultationAnsweredForm,
-             "收到意见后恢复计时；共同制作机关逾期未提出意见的视为同意公开，请在说明中注明。"),
+             "收到意见后恢复计时；15 个工作日内未答复的，期满后自动恢复计时，逾期意见仍可记录。"
+             "共同制作机关逾期未提出意见的视为同意公开，请在说明中注明。"),
         Step("request_extension", "申请延期", Kind.EXTENSION_REQUESTED, f.ExtensionRequestForm,
              "答复期限只能延长一次，不超过 20 个工作日，须经政府信息公开工作机构负责人批准并告知申请人（条例第三十三条）。"
              "提交后由负责人批准或不批准；批准前答复期限不变。"),
@@ -163,6 +164,8 @@ def available_steps(user, application) -> list[Step]:
             continue
         if step.kind in (Kind.SUPPLEMENT_REQUESTED, Kind.FEE_NOTICE) and step.kind in done:
             continue  # once only (条例 Art 30; one fee notice per application)
+        if step.kind == Kind.CONSULTATION_ANSWERED and not open_parties(application):
+            continue  # nothing asked is still unanswered (a late reply may still come)
         if step.kind == Kind.EXTENSION_REQUESTED and (Kind.EXTENDED in done or pending):
             continue  # extended once only, one request at a time (条例 Art 33)
         if (

@@ -14,7 +14,10 @@ Rules (statutory.md §2):
   again from the day the supplement arrives.
 - Consultation of a third party or another agency (Arts 32, 34) and a fee notice until
   payment (国办函〔2020〕109号) are not counted: the working days after the day sent up to
-  and including the day answered (or paid) are skipped. An open pause runs up to today.
+  and including the day answered (or paid) are skipped. An open pause runs up to today,
+  but a consultation's at most 15 working days (Arts 32, 34: the time the consultation
+  needs, within the reply deadline): after that the office decides without the reply and
+  the clock runs again, whether or not a late reply is recorded.
 - One extension of at most 20 working days (Art 33) lengthens the period once the office
   head has approved it; the request and a refusal leave the clock as it is.
 
@@ -102,6 +105,8 @@ class _Pause:
     begin: date
     end: date | None = None
     party: str = ""
+    lapsed: bool = False  # a consultation unanswered after its 15 days (ends on its deadline)
+    answered: date | None = None  # the day the reply came, even late
 
 
 class _Calendar:
@@ -160,6 +165,8 @@ def compute(
 
     for event in events:
         kind, on, data = event.kind, event.on, event.data or {}
+        if _lapse(calendar, pauses, on) and status == CONSULTING:
+            status = _paused_status(pauses)
         if kind in (SUBMITTED, REGISTERED):
             channel = data.get("channel", channel)
             if kind == REGISTERED and data.get("received"):
@@ -201,11 +208,15 @@ def compute(
         elif kind == CONSULTATION_ANSWERED:
             party = str(data.get("party", ""))
             open_ = [p for p in pauses if p.kind == "consultation" and p.end is None]
+            late = [p for p in pauses if p.lapsed and p.answered is None]
             match = next((p for p in open_ if p.party == party), open_[0] if open_ else None)
+            if match is None:  # a reply after the 15 days: the pause stays at its deadline
+                match = next((p for p in late if p.party == party), late[0] if late else None)
             if match is not None:
-                match.end = on
-            if not any(p.end is None for p in pauses):
-                status = PROCESSING
+                match.answered = on
+                match.end = match.end or on
+            if status == CONSULTING:
+                status = _paused_status(pauses)
         elif kind in (EXTENSION_REQUESTED, EXTENSION_REFUSED):
             continue  # awaiting or refused approval: the period is unchanged (Art 33)
         elif kind == EXTENDED:
@@ -223,7 +234,7 @@ def compute(
                 if pause.kind == "fee" and pause.end is None:
                     pause.end = on
             applicant_due_on = None
-            status = CONSULTING if any(p.end is None for p in pauses) else PROCESSING
+            status = _paused_status(pauses)
         elif kind == FEE_EXPIRED:
             for pause in pauses:
                 if pause.kind == "fee" and pause.end is None:
@@ -240,6 +251,8 @@ def compute(
         elif kind == ROLLED_OVER:
             lines.append(f"{_d(on)} 跨年未办结，结转 {data.get('year', on.year)} 年继续办理")
 
+    if _lapse(calendar, pauses, decided_on or today) and status == CONSULTING:
+        status = _paused_status(pauses)
     supplement_due_on = calendar.add(received_on, SUPPLEMENT_REQUEST_DAYS) if received_on else None
     open_consultations = [p for p in pauses if p.kind == "consultation" and p.end is None]
     consultation_due_on = (
@@ -300,6 +313,28 @@ def compute(
     )
 
 
+def _lapse(calendar: _Calendar, pauses: list[_Pause], day: date) -> bool:
+    """End on its reply deadline every open consultation still unanswered on ``day``, past
+    that deadline (条例 Arts 32, 34: 15 working days after the day sent; the day itself
+    is the last day to reply). Whether any lapsed."""
+    lapsed = False
+    for pause in pauses:
+        if pause.kind == "consultation" and pause.end is None:
+            deadline = calendar.add(pause.begin, CONSULTATION_DAYS)
+            if day > deadline:
+                pause.end, pause.lapsed, lapsed = deadline, True, True
+    return lapsed
+
+
+def _paused_status(pauses: list[_Pause]) -> str:
+    """The status while the clock may still be paused: an open fee notice or
+    consultation stops it, otherwise it runs."""
+    open_ = {p.kind for p in pauses if p.end is None}
+    if "fee" in open_:
+        return AWAITING_FEE
+    return CONSULTING if open_ else PROCESSING
+
+
 def _date(value) -> date | None:
     if value is None or isinstance(value, date):
         return value
@@ -330,6 +365,16 @@ def _pause_lines(calendar: _Calendar, pauses: list[_Pause], started_on: date) ->
                 lines.append(
                     f"征求意见暂停计时{who}：{_d(pause.begin)} 发出，尚未收到意见；该期间不计入答复期限（条例第三十二条）"
                 )
+            elif pause.lapsed:
+                n = calendar.between(pause.begin, pause.end)
+                line = (
+                    f"征求意见暂停 {n} 个工作日{who}：{_d(pause.begin)} 发出，至 {_d(pause.end)}"
+                    f"（{CONSULTATION_DAYS} 个工作日）逾期未答复，自 {_d(calendar.add(pause.end, 1))} "
+                    "起恢复计时（条例第三十二条、第三十四条）"
+                )
+                if pause.answered:
+                    line += f"；{_d(pause.answered)} 收到逾期意见，逾期期间计入答复期限"
+                lines.append(line)
             else:
                 n = calendar.between(pause.begin, pause.end)
                 lines.append(

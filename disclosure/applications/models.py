@@ -339,7 +339,9 @@ ALLOWED = {
     _K.SUPPLEMENT_EXPIRED: frozenset({_S.SUPPLEMENT}),
     # Several third parties may be consulted at once (条例 Art 32).
     _K.CONSULTATION_SENT: frozenset({_S.PROCESSING, _S.CONSULTING}),
-    _K.CONSULTATION_ANSWERED: frozenset({_S.CONSULTING}),
+    # A reply may also come after its 15 working days, when the clock already runs again
+    # (条例 Arts 32, 34); the service checks that a consultation is still unanswered.
+    _K.CONSULTATION_ANSWERED: frozenset({_S.CONSULTING, _S.PROCESSING, _S.AWAITING_FEE}),
     # 延期 (条例 Art 33) takes two people: the handling clerk asks, the office head (or a
     # delegate holding approve_extension) decides. The request does not touch the clock;
     # the decision may come while the clock is paused for a fee.

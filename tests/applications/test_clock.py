@@ -164,6 +164,66 @@ def test_an_open_consultation_pauses_up_to_today_and_has_a_fifteen_day_reply_dea
     assert later.days_left == result.days_left  # while paused, nothing is used up
 
 
+def test_a_silent_third_party_pauses_the_clock_for_fifteen_working_days_only():
+    # Sent Monday 9 March, never answered. The reply deadline is 30 March (15 working
+    # days); from 31 March the clock runs again: 30 March + 15 working days = 31, 1, 2, 3,
+    # (6 清明) 7–10, 13–17, 20, 21 April.
+    events = [MARCH, E("consultation_sent", date(2026, 3, 9), {"party": "某公司"})]
+    last_day = run(events, today=date(2026, 3, 30))
+    assert (last_day.status, last_day.due_on, last_day.days_left) == (
+        "consulting", date(2026, 4, 21), 15,
+    )  # fmt: skip
+    for today, left in [(date(2026, 3, 31), 14), (date(2026, 4, 21), 0)]:
+        result = run(events, today=today)
+        assert (result.status, result.due_on, result.days_left) == (
+            "processing",
+            date(2026, 4, 21),
+            left,
+        )
+        assert result.paused_days == 15
+        assert result.consultation_due_on is None
+    late = run(events, today=date(2026, 6, 30))
+    assert late.status == "processing"
+    assert late.due_on == date(2026, 4, 21)
+    assert late.paused_days == 15
+    assert late.is_overdue is True and late.days_left < 0
+    assert (
+        "征求意见暂停 15 个工作日（某公司）：2026-03-09 发出，至 2026-03-30（15 个工作日）"
+        "逾期未答复，自 2026-03-31 起恢复计时（条例第三十二条、第三十四条）"
+    ) in late.explanation
+    assert not any(line.startswith("暂停计时中") for line in late.explanation)
+
+
+def test_a_reply_after_the_fifteen_days_is_recorded_but_the_late_days_count():
+    events = [
+        MARCH,
+        E("consultation_sent", date(2026, 3, 9), {"party": "某公司"}),
+        E("consultation_answered", date(2026, 4, 8), {"party": "某公司"}),
+    ]
+    result = run(events, today=date(2026, 4, 9))
+    assert result.status == "processing"
+    assert result.paused_days == 15
+    assert result.due_on == date(2026, 4, 21)
+    assert any(
+        line.endswith("2026-04-08 收到逾期意见，逾期期间计入答复期限")
+        for line in result.explanation
+    )
+
+
+def test_a_consultation_lapses_before_a_later_step_of_the_timeline():
+    # The fee notice of 1 April comes after the consultation lapsed: paying ends the only
+    # open pause, and the clock runs (no consultation left open).
+    events = [
+        MARCH,
+        E("consultation_sent", date(2026, 3, 9), {"party": "甲"}),
+        E("fee_notice", date(2026, 4, 1)),
+        E("fee_paid", date(2026, 4, 2)),
+    ]
+    result = run(events, today=date(2026, 4, 3))
+    assert result.status == "processing"
+    assert result.paused_days == 16  # 15 for the consultation, 2 April for the fee
+
+
 def test_two_parties_consulted_pause_until_the_last_answers():
     events = [
         MARCH,

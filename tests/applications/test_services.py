@@ -256,6 +256,23 @@ def test_an_answer_cannot_be_recorded_without_a_consultation(agency, app):
         services.application_consultation_answered(application=app, by=agency.clerk)
 
 
+def test_a_silent_consultation_stops_pausing_after_fifteen_days_and_a_late_reply_is_recorded(
+    agency, app
+):
+    services.application_consult(application=app, by=agency.clerk, party="某公司",
+                                 now=at(date(2026, 3, 9)))  # fmt: skip
+    services.recompute_open_applications(now=at(date(2026, 3, 31)))
+    app.refresh_from_db()
+    assert (app.status, app.paused_days, app.due_on) == (Status.PROCESSING, 15, date(2026, 4, 21))
+    services.application_consultation_answered(application=app, by=agency.clerk, party="某公司",
+                                               now=at(date(2026, 4, 8)))  # fmt: skip
+    app.refresh_from_db()
+    assert (app.status, app.paused_days, app.due_on) == (Status.PROCESSING, 15, date(2026, 4, 21))
+    with pytest.raises(ValidationError, match="没有等待答复的征求意见"):
+        services.application_consultation_answered(application=app, by=agency.clerk,
+                                                   now=at(date(2026, 4, 9)))  # fmt: skip
+
+
 def test_a_consultation_names_its_party(agency, app):
     with pytest.raises(ValidationError, match="征求意见的对象"):
         services.application_consult(application=app, by=agency.clerk, party="")

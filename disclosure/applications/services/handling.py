@@ -126,10 +126,20 @@ def application_consultation_answered(
     now: datetime | None = None,
 ) -> Application:  # fmt: skip
     """The opinion came back on ``on`` (default today), or the 15 days passed in silence
-    (a co-author agency's silence is consent, Art 34; say so in ``note``)."""
+    (a co-author agency's silence is consent, Art 34; say so in ``note``). After those 15
+    working days the clock already runs again (``clock.compute``): a late reply is
+    recorded and the paused time stays at 15 days. Refused when no consultation waits."""
     now = now or timezone.now()
     with transaction.atomic():
         application = for_handling(application, by)
+        sent, answered = (
+            application.events.filter(kind=kind).count()
+            for kind in (Kind.CONSULTATION_SENT, Kind.CONSULTATION_ANSWERED)
+        )
+        if sent <= answered:
+            raise ValidationError(
+                "没有等待答复的征求意见，不能收到意见。", code="invalid_transition"
+            )
         on = effective_day(application, on, now)
         step(application, Kind.CONSULTATION_ANSWERED, by=by, now=now, on=on, note=note,
              party=party.strip())  # fmt: skip
