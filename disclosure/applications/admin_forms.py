@@ -211,7 +211,8 @@ class FeeNoticeForm(forms.Form):
 class AnswerForm(forms.Form):
     outcome = forms.ChoiceField(
         label="办理结果", choices=[("", "请选择（只能选一项）")] + OUTCOME_CHOICES,
-        help_text="按年度报告表三的分类选择唯一一项；部分公开的只计“部分公开”。",
+        help_text="按年度报告表三的分类选择唯一一项；部分公开的只计“部分公开”。"
+                  "其他处理-1、-2 通过“逾期未补正”“逾期未缴费”办结，不在此起草。",
         error_messages={"required": "请选择办理结果。", "invalid_choice": "请选择列出的办理结果。"},
     )  # fmt: skip
     letter_type = forms.ChoiceField(
@@ -220,7 +221,7 @@ class AnswerForm(forms.Form):
         error_messages={"invalid_choice": "请选择列出的告知书类型。"},
     )  # fmt: skip
     reasons = _note("理由", help_text="不予公开、部分公开的，须说明理由（条例第三十六条）。")
-    legal_basis = _note("法律依据", help_text="不予公开的，须写明所依据的法律法规条款。")
+    legal_basis = _note("法律依据", help_text="不予公开、部分公开的，须写明所依据的法律法规条款。")
     other_agency_name = LineFormField(label="负责公开的机关", max_length=100, required=False)
     other_agency_contact = LineFormField(label="该机关联系方式", max_length=200, required=False)
     published_where = LineFormField(

@@ -291,6 +291,14 @@ class AnswerLetter(Publishable, TimeStampedModel):
             )
 
 
+# 其他处理-1/-2 state facts of the timeline (a supplement or a fee notice whose deadline
+# passed): only ``application_supplement_expired`` and ``application_fee_expired`` record them.
+CLOSED_BY_EXPIRY = {
+    "6.1": "“其他处理-1”只用于申请人逾期未补正：请在补正期限届满后通过“逾期未补正”办结（条例第三十条），不能作为答复起草。",
+    "6.2": "“其他处理-2”只用于申请人逾期未缴费：请在缴费期限届满后通过“逾期未缴费”办结（国办函〔2020〕109号），不能作为答复起草。",
+}
+
+
 def answer_errors(
     *,
     outcome: str,
@@ -302,13 +310,25 @@ def answer_errors(
     published_where: str = "",
 ) -> dict[str, str]:
     """What an answer lacks, by field (条例 Art 36): 不予公开 states its reasons and legal
-    basis, 非本机关负责公开 names the right agency and how to reach it, 已主动公开 says where."""
+    basis, and so does 部分公开 for the part withheld (Art 37); 非本机关负责公开 names the
+    right agency and how to reach it, 已主动公开 says where. 其他处理-1 and -2 are no
+    answer the clerk drafts: they close the application when the applicant let the
+    supplement or fee deadline pass (Art 30; 109号), through their own steps."""
     errors = {}
     if outcome not in Outcome.values:
         return {"outcome": "请选择办理结果。"}
+    if outcome in CLOSED_BY_EXPIRY:
+        return {"outcome": CLOSED_BY_EXPIRY[outcome]}
     if letter_type not in LETTER_TYPES[outcome]:
         allowed = "、".join(LetterType(t).label for t in LETTER_TYPES[outcome])
         errors["letter_type"] = f"该办理结果的告知书类型只能是：{allowed}。"
+    if outcome == "2":
+        if not reasons.strip():
+            errors["reasons"] = "部分公开须说明不予公开部分的理由（条例第三十六条、第三十七条）。"
+        if not legal_basis.strip():
+            errors["legal_basis"] = (
+                "部分公开须写明不予公开部分的法律依据（条例第三十六条、第三十七条）。"
+            )
     if outcome.startswith("3."):
         if not reasons.strip():
             errors["reasons"] = "不予公开须说明理由（条例第三十六条）。"

@@ -79,6 +79,13 @@ def test_partial_gives_what_can_be_disclosed_and_the_reasons_for_the_rest(applic
     assert "名单中含有个人身份信息" in body and "条例第十五条" in body
 
 
+def test_partial_has_no_made_up_reason_when_none_was_given(application):
+    # The service refuses a partial answer without reasons (条例 Art 37); the template
+    # itself never invents one.
+    body = text(application, letter_type="partial", outcome="2", reasons="")
+    assert "依法不应当公开。" not in body
+
+
 def test_refuse_states_the_ground_reasons_and_legal_basis(application):
     body = text(application, letter_type="refuse", outcome="3.1",
                 reasons="该文件经定密为秘密级", legal_basis="《中华人民共和国保守国家秘密法》第二条")  # fmt: skip

@@ -9,7 +9,13 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 
 from disclosure.applications import fees, services
-from disclosure.applications.models import ALLOWED, OPEN_STATUSES, Application, ApplicationEvent
+from disclosure.applications.models import (
+    ALLOWED,
+    OPEN_STATUSES,
+    Application,
+    ApplicationEvent,
+    answer_errors,
+)
 from disclosure.applications.querysets import OPEN_STATUSES as LISTED_OPEN
 from disclosure.applications.vocabularies import (
     LETTER_TYPES,
@@ -95,8 +101,22 @@ def test_an_answer_letter_validates_its_outcome_and_type():
         letter.clean()
 
 
+@pytest.mark.parametrize("outcome", ["2", "3.4"])
+def test_partial_and_refused_letters_need_reasons_and_legal_basis(outcome):
+    errors = answer_errors(outcome=outcome, letter_type=LETTER_TYPES[outcome][0])
+    assert set(errors) == {"reasons", "legal_basis"}
+    assert not answer_errors(outcome=outcome, letter_type=LETTER_TYPES[outcome][0],
+                             reasons="含个人信息", legal_basis="条例第十五条")  # fmt: skip
+
+
+@pytest.mark.parametrize("outcome", ["6.1", "6.2"])
+def test_other_handling_closed_by_expiry_is_never_a_drafted_answer(outcome):
+    assert set(answer_errors(outcome=outcome, letter_type="other", reasons="x")) == {"outcome"}
+
+
 ANSWER_EXTRAS = {
     "refuse": {"reasons": "涉及国家秘密。", "legal_basis": "《政府信息公开条例》第十四条"},
+    "partial": {"reasons": "含个人信息。", "legal_basis": "《政府信息公开条例》第十五条"},
 }
 
 
@@ -130,6 +150,11 @@ def test_each_of_the_twenty_one_leaves_is_reachable_through_a_service(agency, se
                                             method=fees.PER_PAGE, pages=31, now=at(date(2026, 3, 3)))  # fmt: skip
             services.application_fee_expired(application=application, by=agency.clerk, now=day)
         else:
+            if outcome == "4.3":  # 补正后申请内容仍不明确: after a supplement (条例 Art 30)
+                services.application_request_supplement(application=application, by=agency.clerk,
+                                                        items="补充", now=at(date(2026, 3, 3)))  # fmt: skip
+                services.application_receive_supplement(application=application, by=agency.clerk,
+                                                        now=at(date(2026, 3, 4)))  # fmt: skip
             _answer(agency, application, outcome, day)
         application.refresh_from_db()
         assert (application.outcome, application.decided_on) == (outcome, date(2026, 3, 20))

@@ -387,6 +387,42 @@ def test_a_refusal_needs_reasons_and_legal_basis(agency, app):
     assert set(refused.value.message_dict) == {"reasons", "legal_basis"}
 
 
+PARTIAL = {"reasons": "名单中含有个人身份证号码", "legal_basis": "条例第十五条、第三十七条"}
+
+
+def test_a_partial_disclosure_needs_reasons_and_legal_basis_for_the_part_withheld(agency, app):
+    with pytest.raises(ValidationError) as refused:
+        services.application_answer(application=app, by=agency.clerk, outcome="2")
+    assert set(refused.value.message_dict) == {"reasons", "legal_basis"}
+    assert "第三十七条" in refused.value.message_dict["reasons"][0]
+    letter = services.application_answer(application=app, by=agency.clerk, outcome="2", **PARTIAL)
+    assert "名单中含有个人身份证号码" in letter.body
+    assert "依法不应当公开" not in letter.body
+
+
+@pytest.mark.parametrize(("outcome", "step"), [("6.1", "逾期未补正"), ("6.2", "逾期未缴费")])
+def test_other_handling_one_and_two_are_no_answer_a_clerk_drafts(agency, app, outcome, step):
+    with pytest.raises(ValidationError, match=step) as refused:
+        services.application_answer(application=app, by=agency.clerk, outcome=outcome,
+                                    reasons="逾期")  # fmt: skip
+    assert set(refused.value.message_dict) == {"outcome"}
+    assert not AnswerLetter.objects.exists()
+    assert Kind.ANSWER_DRAFTED not in kinds(app)
+
+
+def test_still_unclear_after_supplement_needs_a_supplement_asked_for_and_received(agency, app):
+    with pytest.raises(ValidationError, match="须先告知补正并收到补正材料"):
+        services.application_answer(application=app, by=agency.clerk, outcome="4.3")
+    services.application_request_supplement(application=app, by=agency.clerk, items="请写明文件名称",
+                                             now=at(date(2026, 3, 3)))  # fmt: skip
+    services.application_receive_supplement(application=app, by=agency.clerk,
+                                             now=at(date(2026, 3, 9)))  # fmt: skip
+    letter = services.application_answer(application=app, by=agency.clerk, outcome="4.3",
+                                         now=at(date(2026, 3, 10)))  # fmt: skip
+    assert letter.outcome == "4.3"
+    assert not AnswerLetter.objects.exclude(pk=letter.pk).exists()
+
+
 def test_not_ours_needs_the_other_agency_and_its_contact(agency, app):
     with pytest.raises(ValidationError) as refused:
         services.application_answer(
@@ -413,7 +449,7 @@ def test_a_letter_under_review_cannot_be_redrafted(agency, app):
     letter = services.application_answer(application=app, by=agency.clerk, outcome="1")
     services.answer_letter_submit(letter=letter, by=agency.clerk)
     with pytest.raises(ValidationError, match="正在审核中"):
-        services.application_answer(application=app, by=agency.clerk, outcome="2")
+        services.application_answer(application=app, by=agency.clerk, outcome="2", **PARTIAL)
 
 
 def test_a_letter_cannot_be_issued_while_the_clock_is_paused(agency, app):

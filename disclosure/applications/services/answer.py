@@ -79,9 +79,12 @@ def application_answer(
     body: str | None = None,
     now: datetime | None = None,
 ) -> AnswerLetter:
-    """Create or update the draft 告知书 with exactly one outcome leaf. 不予公开 needs its
-    reasons and legal basis, 非本机关负责公开 the right agency's name and contact, 已主动
-    公开 where it is published (条例 Art 36). ``body`` None: generated from the template."""
+    """Create or update the draft 告知书 with exactly one outcome leaf. 不予公开 and 部分
+    公开 need the reasons and legal basis, 非本机关负责公开 the right agency's name and
+    contact, 已主动公开 where it is published (条例 Arts 36, 37; ``models.answer_errors``).
+    其他处理-1/-2 are refused (their expiry steps close the application); 4.3 needs a
+    supplement asked for and received (Art 30). ``body`` None: generated from the
+    template."""
     letter_type = letter_type or (letter_type_for(outcome) if outcome in Outcome.values else "")
     values = {
         "outcome": outcome, "letter_type": letter_type, "reasons": (reasons or "").strip(),
@@ -96,6 +99,15 @@ def application_answer(
     now = now or timezone.now()
     with transaction.atomic():
         application = for_handling(application, by)
+        if (
+            outcome == "4.3"
+            and not application.events.filter(kind=Kind.SUPPLEMENT_RECEIVED).exists()
+        ):
+            # 补正后申请内容仍不明确 (条例 Art 30): a supplement was asked for and came back.
+            raise ValidationError(
+                {"outcome": "“补正后申请内容仍不明确”须先告知补正并收到补正材料（条例第三十条）。"},
+                code="no_supplement",
+            )
         letter = AnswerLetter.objects.select_for_update().filter(application=application).first()
         if letter is not None and letter.status in (
             PublicationStatus.SUBMITTED,
