@@ -84,6 +84,15 @@ def _scoped(queryset, scope):
 class WorkflowAdminMixin:
     change_form_template = "admin/workflow/change_form.html"
     preview_template = None  # the public page's template, rendered with the working version
+    # Words for a model whose "published" is not public (an answer letter is issued to
+    # one applicant): status names by value, the note after a live item's status (empty:
+    # none), and the preview link.
+    status_labels: dict[str, str] = {}
+    live_label = "公开中"
+    preview_label = "预览公开页面"
+
+    def status_label(self, obj) -> str:
+        return self.status_labels.get(obj.status, obj.get_status_display())
 
     # --- what a user sees -------------------------------------------------------------
 
@@ -119,7 +128,7 @@ class WorkflowAdminMixin:
 
     @admin.display(description="状态", ordering="status")
     def status_badge(self, obj):
-        label = obj.get_status_display()
+        label = self.status_label(obj)
         if obj.is_scheduled:
             label = f"定时发布 {obj.published_at:%Y-%m-%d %H:%M}"
         elif obj.is_live and obj.status != Status.PUBLISHED:
@@ -298,6 +307,9 @@ class WorkflowAdminMixin:
                 workflow_history=history,
                 workflow_changes=workflow.pending_changes(item),
                 workflow_item=item,
+                workflow_status_label=self.status_label(item),
+                workflow_live_label=self.live_label,
+                workflow_preview_label=self.preview_label,
                 # Why it came back, at the top, where the clerk starts working again.
                 workflow_returned=last
                 if last and last.action == WorkflowEvent.Action.RETURNED

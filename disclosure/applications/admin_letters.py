@@ -20,9 +20,24 @@ from disclosure.applications.admin_views import refusal, sees_personal
 from disclosure.applications.models import AnswerLetter
 from disclosure.applications.vocabularies import outcome_full_label
 from portal import workflow
+from portal.models import Status as PublicationStatus
 from portal.redaction import redact
 from portal.scopes import acting_scope, in_scope
 from portal.workflow_admin import ReviewQueueFilter, WorkflowAdminMixin
+
+
+class LetterStatusFilter(admin.SimpleListFilter):
+    """The workflow's statuses in the letters' words (``AnswerLetterAdmin.status_labels``)."""
+
+    title = "状态"
+    parameter_name = "status__exact"
+
+    def lookups(self, request, model_admin):
+        return [(value, model_admin.status_labels.get(value, label))
+                for value, label in PublicationStatus.choices]  # fmt: skip
+
+    def queryset(self, request, queryset):
+        return queryset.filter(status=self.value()) if self.value() else queryset
 
 
 @admin.register(AnswerLetter)
@@ -32,7 +47,7 @@ class AnswerLetterAdmin(WorkflowAdminMixin, admin.ModelAdmin):
 
     list_display = ["application_number", "letter_type", "short_outcome", "status_badge",
                     "application_status", "updated_at"]  # fmt: skip
-    list_filter = [ReviewQueueFilter, "status", "letter_type"]
+    list_filter = [ReviewQueueFilter, LetterStatusFilter, "letter_type"]
     list_select_related = ["application"]
     search_fields = ["application__number"]
     ordering = ["-updated_at", "-pk"]
@@ -42,6 +57,10 @@ class AnswerLetterAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     change_form_template = "admin/applications/answerletter/change_form.html"
     view_on_site = False  # issued to the applicant, never a public page
     preview_template = "admin/applications/answerletter/preview.html"
+    # "Published" means issued to the applicant: nothing here is public.
+    status_labels = {PublicationStatus.PUBLISHED: "已发出"}
+    live_label = ""
+    preview_label = "预览"
 
     def has_add_permission(self, request):
         return False  # drafted from the application (起草答复)
@@ -54,6 +73,12 @@ class AnswerLetterAdmin(WorkflowAdminMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("application__organization")
+
+    def get_actions(self, request):
+        # An issued letter is never withdrawn (AnswerLetter.on_withdraw refuses it).
+        actions = super().get_actions(request)
+        actions.pop("withdraw_selected", None)
+        return actions
 
     def get_fields(self, request, obj=None):
         if obj is not None and not sees_personal(request.user, obj.application):
@@ -169,4 +194,9 @@ class AnswerLetterAdmin(WorkflowAdminMixin, admin.ModelAdmin):
                 letter_handler=handler,
                 letter_in_scope=in_scope(letter.owner_organization_id, acting_scope(request.user)),
             )
-        return super().change_view(request, object_id, form_url, extra_context)
+        response = super().change_view(request, object_id, form_url, extra_context)
+        steps = getattr(response, "context_data", None) or {}
+        if "workflow_steps" in steps:
+            # No 撤回 button: an issued letter stays issued (AnswerLetter.on_withdraw).
+            steps["workflow_steps"] = [s for s in steps["workflow_steps"] if not s.takes_offline]
+        return response

@@ -278,6 +278,14 @@ class AnswerLetter(Publishable, TimeStampedModel):
         if errors:
             raise ValidationError(errors)
 
+    def on_withdraw(self):
+        # The applicant holds the decision and needs it for review or litigation (条例
+        # Art 51: 60 days / 6 months); the register chain keeps its trail (Art 45). An
+        # issued letter stays issued: a correction is a new answer, never a withdrawal.
+        raise ValidationError(
+            "已发出的告知书不能撤回；如需更正，请另行作出答复。", code="issued_letter"
+        )
+
     def check_publishable(self):
         self.clean()
         if not self.body.strip():
