@@ -6,6 +6,8 @@ upgraded; days already stored (for example entered by hand in the admin) are lef
 
 from chinese_calendar import constants
 
+from portal import signals
+
 NAMES = {
     "New Year's Day": "元旦",
     "Spring Festival": "春节",
@@ -39,4 +41,7 @@ def sync_calendar(calendar_day_model) -> int:
         if day not in known
     ]
     calendar_day_model.objects.bulk_create(new)
+    if new:
+        # bulk_create sends no post_save: tell the apps whose deadlines count working days.
+        signals.calendar_changed.send(sender=calendar_day_model, days=[row.day for row in new])
     return len(new)

@@ -14,6 +14,11 @@ transaction, with ``sender`` the item's model:
 
 Migrations of already-published records (``item_migrate_published`` and the bulk
 imports) send nothing: they record history, they do not publish anew.
+
+- ``calendar_changed(days)``: ``holiday_source.sync_calendar`` added these days (ordinary
+  days before) to the working-day calendar in bulk, which sends no ``post_save``; the
+  sender is the CalendarDay model it was given (a migration's historical model reaches
+  no receiver connected to ``portal.models.CalendarDay``).
 """
 
 from django.dispatch import Signal
@@ -21,3 +26,4 @@ from django.dispatch import Signal
 checking_publishable = Signal()
 went_live = Signal()
 went_offline = Signal()
+calendar_changed = Signal()

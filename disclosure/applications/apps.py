@@ -27,5 +27,7 @@ class ApplicationsConfig(AppConfig):
                           dispatch_uid="applications_calendar_saved")  # fmt: skip
         post_delete.connect(receivers.calendar_day_deleted, sender=CalendarDay,
                             dispatch_uid="applications_calendar_deleted")  # fmt: skip
+        signals.calendar_changed.connect(receivers.calendar_synced, sender=CalendarDay,
+                                         dispatch_uid="applications_calendar_synced")  # fmt: skip
         signals.went_live.connect(receivers.answer_letter_went_live, sender=AnswerLetter,
                                   dispatch_uid="applications_answer_letter_live")  # fmt: skip

@@ -1,8 +1,9 @@
 """Side effects of other apps' changes, connected in ``ApplicationsConfig.ready()``:
 
-- a change to the working-day calendar re-derives the clocks of open applications after
-  the commit, and records a 期限重算 where it moved a due date (the calendar is data;
-  条例 Art 33 counts working days);
+- a change to the working-day calendar (a CalendarDay saved or deleted, or days added in
+  bulk by ``manage.py sync_calendar``: ``portal.signals.calendar_changed``) re-derives
+  the clocks of open applications after the commit, and records a 期限重算 where it moved
+  a due date (the calendar is data; 条例 Art 33 counts working days);
 - an answer letter going live through the workflow's publish step answers its
   application in the same transaction (``portal.signals.went_live``: the hook that has
   the acting user and time).
@@ -76,6 +77,12 @@ def calendar_day_saved(sender, instance, raw=False, using=None, **kwargs):
 
 def calendar_day_deleted(sender, instance, using=None, **kwargs):
     _record({instance.day: instance.kind}, using)
+
+
+def calendar_synced(sender, *, days, using=None, **kwargs):
+    """``portal.signals.calendar_changed``: ``manage.py sync_calendar`` added ``days`` in
+    bulk (no post_save); each was an ordinary day before."""
+    _record(dict.fromkeys(days), using)
 
 
 def answer_letter_went_live(sender, *, item, by, now, **kwargs):

@@ -106,6 +106,28 @@ def test_the_old_due_date_is_the_old_calendars_for_the_same_today(
     assert consulting.due_on == date(2026, 4, 14)
 
 
+def test_days_added_by_sync_calendar_move_open_due_dates_with_one_recalculation(
+    agency, django_capture_on_commit_callbacks
+):
+    # 清明 (6 April) missing from the table, as before the State Council's notice: the
+    # application received on 16 March is due on 13 April (17–20, 23–27, 30 March–3
+    # April, 6–10, 13 April); with the holiday back it is due on 14 April.
+    with django_capture_on_commit_callbacks(execute=True):  # its own "transaction"
+        CalendarDay.objects.filter(day=date(2026, 4, 6)).delete()
+    application = received(agency.office, agency.clerk, date(2026, 3, 16))
+    assert application.due_on == date(2026, 4, 13)
+    with on(date(2026, 3, 20)), django_capture_on_commit_callbacks(execute=True):
+        call_command("sync_calendar")
+    application.refresh_from_db()
+    assert application.due_on == date(2026, 4, 14)
+    (event,) = recalculations(application)
+    assert (event.data["previous"], event.data["due_on"]) == ("2026-04-13", "2026-04-14")
+    assert event.data["days"] == ["2026-04-06"]
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("sync_calendar")  # nothing new: no signal, no second event
+    assert len(recalculations(application)) == 1
+
+
 def test_a_calendar_change_outside_every_period_records_nothing(
     agency, django_capture_on_commit_callbacks
 ):
