@@ -105,11 +105,11 @@ class DeadlineFilter(admin.SimpleListFilter):
         today = timezone.localdate()
         value = self.value()
         if value == "overdue":
-            return queryset.filter(status__in=RUNNING, due_on__lt=today)
+            return queryset.overdue(today)
         if value == "soon":
             holidays, working = calendar_around(today)
             limit = workdays.add_working_days(today, DUE_SOON, holidays=holidays, workdays=working)
-            return queryset.filter(status__in=RUNNING, due_on__gte=today, due_on__lte=limit)
+            return queryset.due_within(today, limit)
         if value == "paused":
             return queryset.filter(status__in=list(PAUSED))
         if value == "open":
@@ -315,11 +315,12 @@ class ApplicationAdmin(admin.ModelAdmin):
             return "待补正，期限重新计算"
         if obj.status not in RUNNING or obj.due_on is None:
             return "—"
-        left = working_days_left(timezone.localdate(), obj.due_on)
-        if left < 0:
+        today = timezone.localdate()
+        left = working_days_left(today, obj.due_on)
+        if obj.due_on < today:  # ApplicationQuerySet.overdue's rule, even on a weekend
             return format_html(
-                '<strong class="apply-badge" style="background:{}">已超期 {} 个工作日</strong>',
-                RED, -left,
+                '<strong class="apply-badge" style="background:{}">已超期{}</strong>',
+                RED, f" {-left} 个工作日" if left < 0 else "",
             )  # fmt: skip
         if left <= DUE_SOON:
             return format_html(

@@ -284,11 +284,15 @@ def compute(
             lines.append(f"{_d(decided_on)} 作出答复（{'逾期' if is_overdue else '在期限内'}）")
         else:
             days_left = calendar.between(today, due_on)
-            is_overdue = days_left < 0
+            # Past the due day unanswered, even on the weekend after it (0 working days
+            # late): ApplicationQuerySet.overdue's rule.
+            is_overdue = today > due_on
             if status in (CONSULTING, AWAITING_FEE):
                 lines.append(f"暂停计时中：截至 {_d(today)}，恢复计时后期限随之顺延")
-            if is_overdue:
+            if is_overdue and days_left < 0:
                 lines.append(f"截至 {_d(today)} 已超期 {-days_left} 个工作日")
+            elif is_overdue:
+                lines.append(f"截至 {_d(today)} 已超期（答复期限 {_d(due_on)} 已过）")
             else:
                 lines.append(f"截至 {_d(today)} 剩余 {days_left} 个工作日")
     if consultation_due_on is not None:

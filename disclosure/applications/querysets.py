@@ -82,12 +82,15 @@ class ApplicationQuerySet(models.QuerySet):
         return self.filter(status__in=RUNNING_STATUSES)
 
     def overdue(self, today: date):
-        """Open applications whose answer was due before ``today``."""
-        return self.open().filter(due_on__lt=today)
+        """The one definition of overdue (the admin filter, the daily job, the clock's
+        ``is_overdue``): the 20 working days run (not paused, not waiting for the
+        applicant; a paused clock's due date moves with today) and the due date passed
+        before ``today`` unanswered (条例 Art 33)."""
+        return self.running().filter(due_on__lt=today)
 
     def due_within(self, today: date, until: date):
-        """Open applications due between ``today`` and ``until`` (reminders, dashboards)."""
-        return self.open().filter(due_on__gte=today, due_on__lte=until)
+        """Running applications due between ``today`` and ``until`` (临期 reminders)."""
+        return self.running().filter(due_on__gte=today, due_on__lte=until)
 
     def of_applicant(self, *, id_type: str, id_number: str):
         """One applicant's applications, identified by identity document (109号 counts)."""

@@ -58,14 +58,23 @@ def test_the_receipt_day_is_not_counted_and_national_day_is_skipped_with_its_swa
         (date(2026, 10, 10), 5),  # the swapped working Saturday
         (date(2026, 10, 11), 5),
         (date(2026, 10, 16), 0),
-        (date(2026, 10, 17), 0),  # Saturday after the due day: not late yet in working days
+        (date(2026, 10, 17), 0),  # Saturday after the due day: no working day late yet ...
         (date(2026, 10, 19), -1),
     ],
 )
 def test_days_left_traced_day_by_day_across_national_day(today, days_left):
     result = run([received(date(2026, 9, 14))], today=today)
     assert result.days_left == days_left
-    assert result.is_overdue is (days_left < 0)
+    assert result.is_overdue is (today > date(2026, 10, 16))  # ... but overdue already
+
+
+def test_the_weekend_after_the_due_day_is_overdue_with_no_working_day_counted():
+    # Due Monday 30 March; on Saturday 4 April (清明 4–6) nothing was answered.
+    result = run([MARCH], today=date(2026, 4, 4))
+    assert result.days_left == -4  # 31 March, 1, 2, 3 April
+    friday_due = run([received(date(2026, 9, 14))], today=date(2026, 10, 17))
+    assert friday_due.is_overdue is True and friday_due.days_left == 0
+    assert friday_due.explanation[-1] == "截至 2026-10-17 已超期（答复期限 2026-10-16 已过）"
 
 
 @pytest.mark.parametrize(

@@ -87,7 +87,7 @@ def test_processing_includes_due_soon_overdue_extended_and_carried_over(loaded):
     assert sum(1 for n in left if n < 0) == 1  # one overdue
     assert any(0 <= n <= 5 for n in left)  # due soon
     assert running.filter(extended_days__gt=0).exists()
-    assert running.get(is_overdue=True).due_on < today
+    assert Application.objects.overdue(today).get().due_on < today
     carried = Application.objects.filter(events__kind=ApplicationEvent.Kind.ROLLED_OVER)
     assert carried.count() >= 1
     rolled = carried.first()

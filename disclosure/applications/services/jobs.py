@@ -138,7 +138,5 @@ def daily(*, now: datetime | None = None) -> dict[str, int]:
     result = {"refreshed": recompute_open_applications(now=now), "rolled_over": 0}
     if today.month == 1:
         result["rolled_over"] = applications_rollover(today.year, now=now)
-    result["overdue"] = Application.objects.filter(
-        status__in=OPEN_STATUSES, is_overdue=True
-    ).count()
+    result["overdue"] = Application.objects.overdue(today).count()
     return result
