@@ -61,11 +61,3 @@ def id_number_error(number: str, *, today: date | None = None) -> str | None:
 
 def is_valid(number: str, *, today: date | None = None) -> bool:
     return id_number_error(normalise(number), today=today) is None
-
-
-def mask(number: str) -> str:
-    """For the applicant's own tracking page: the first 3 and the last 4 characters only."""
-    number = number or ""
-    if len(number) <= 7:
-        return "*" * len(number)
-    return f"{number[:3]}{'*' * (len(number) - 7)}{number[-4:]}"

@@ -48,7 +48,7 @@ from disclosure.applications.querysets import handling_scope
 from disclosure.applications.services.base import HANDLE, calendar_window
 from disclosure.applications.vocabularies import Channel, ServiceMethod, outcome_full_label
 from portal import workdays
-from portal.redaction import mask_email, mask_name, redact
+from portal.redaction import mask_email, mask_id_number, mask_name, mask_phone, redact
 
 Status = Application.Status
 # Statuses in which the 20 working days run (not paused, not waiting for the applicant).
@@ -56,16 +56,6 @@ RUNNING = (Status.PROCESSING,)
 PAUSED = {Status.CONSULTING: "征求意见，暂停计时", Status.AWAITING_FEE: "待缴费，暂停计时"}
 DUE_SOON = getattr(settings, "APPLY_DUE_SOON_WORKING_DAYS", 5)
 RED, AMBER = "#8c0d14", "#8a5300"
-
-
-def mask_middle(value: str) -> str:
-    """First 3 and last 4 characters, the rest as *: 110105********002X, 138****0000."""
-    value = "".join((value or "").split())
-    if not value:
-        return ""
-    if len(value) <= 7:
-        return "*" * len(value)
-    return f"{value[:3]}{'*' * (len(value) - 7)}{value[-4:]}"
 
 
 _calendar: list = [None, None, 0.0]  # [day, (holidays, workdays), monotonic deadline]
@@ -296,7 +286,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         # list is read over shoulders and printed; the case page shows them in full.
         return format_html(
             '{}<br><span class="apply-masked">{}<br>{}</span>',
-            self.applicant(obj), mask_middle(obj.id_number), mask_middle(obj.phone),
+            self.applicant(obj), mask_id_number(obj.id_number), mask_phone(obj.phone),
         )  # fmt: skip
 
     @admin.display(description="受理日期", ordering="received_on")
@@ -354,7 +344,7 @@ class ApplicationAdmin(admin.ModelAdmin):
 
     @admin.display(description="证件号码")
     def shown_id_number(self, obj):
-        return self._shown(obj, obj.id_number, mask_middle)
+        return self._shown(obj, obj.id_number, mask_id_number)
 
     @admin.display(description="联系人")
     def shown_contact_person(self, obj):
@@ -362,7 +352,7 @@ class ApplicationAdmin(admin.ModelAdmin):
 
     @admin.display(description="联系电话")
     def shown_phone(self, obj):
-        return self._shown(obj, obj.phone, mask_middle)
+        return self._shown(obj, obj.phone, mask_phone)
 
     @admin.display(description="通信地址")
     def shown_address(self, obj):

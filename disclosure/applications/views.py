@@ -25,8 +25,9 @@ from disclosure.applications.letter_docx import render_docx
 from disclosure.applications.letter_pdf import render_pdf
 from disclosure.applications.letters import issued_text
 from disclosure.applications.models import AnswerLetter, Application, ApplicationEvent
-from portal import antiabuse, credentials, id_numbers
+from portal import antiabuse, credentials
 from portal.errors import error_response
+from portal.redaction import mask_id_number, mask_name, mask_phone
 
 CAPTCHA_NAMESPACE = "applications"
 SESSION_KEY = "applications.tracked"
@@ -256,19 +257,13 @@ def _status_notes(application, clock) -> list[str]:
     return notes
 
 
-def mask_name(name: str) -> str:
-    """王五 → 王*; 重庆某某科技有限公司 → 重庆******公司."""
-    name = name or ""
-    if len(name) <= 3:
-        return name[:1] + "*" * max(len(name) - 1, 0)
-    return f"{name[:2]}{'*' * (len(name) - 4)}{name[-2:]}"
-
-
 def _masked(application) -> dict:
+    """The applicant's details as their own tracking page shows them: masked as in the
+    admin (``portal.redaction``)."""
     return {
         "name": mask_name(application.name),
-        "id_number": id_numbers.mask(application.id_number),
-        "phone": id_numbers.mask(application.phone),
+        "id_number": mask_id_number(application.id_number),
+        "phone": mask_phone(application.phone),
     }
 
 

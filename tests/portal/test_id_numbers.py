@@ -9,7 +9,6 @@ from portal.id_numbers import (
     check_character,
     id_number_error,
     is_valid,
-    mask,
     normalise,
 )
 
@@ -67,11 +66,6 @@ def test_lower_case_x_full_width_digits_and_blanks_are_normalised():
     assert is_valid(" １１０１０５ 19491231002x ")
 
 
-def test_mask_shows_the_first_three_and_last_four_only():
-    assert mask("11010519491231002X") == "110***********002X"
-    assert mask("123") == "***"
-
-
 def test_birth_date_reads_positions_7_to_14():
     assert birth_date("11010519491231002X") == date(1949, 12, 31)
 
@@ -95,4 +89,3 @@ def test_every_number_built_by_the_standard_is_valid_and_any_other_check_is_not(
 def test_any_text_gets_an_answer_never_an_exception(text):
     result = id_number_error(normalise(text))
     assert result is None or isinstance(result, str)
-    assert len(mask(text)) == len(text or "")

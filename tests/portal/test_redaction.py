@@ -65,6 +65,16 @@ def test_partial_masks_for_staff_lists():
     assert mask_phone("02367891234") == "*******1234"
     assert mask_email("zhang@example.com") == "z***@example.com"
     assert mask_id_number("500101199001011234") == "5001**********1234"
+    assert mask_id_number("E12345678") == "E******78"  # a passport shows little
+    assert mask_id_number("12345") == "*****"
+
+
+@given(st.text(max_size=40))
+def test_an_id_number_mask_keeps_the_length_and_shows_at_most_eight(text):
+    masked = mask_id_number(text)
+    assert len(masked) == len(text.strip())
+    shown = len(masked) - masked.count("*")
+    assert shown <= 8 and 2 * shown <= len(masked) + 1  # about half at most
 
 
 mobiles = st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True)
