@@ -103,14 +103,7 @@ def letter_create(request, slug):
 
 
 def _form_page(request, mailbox, form, *, status=200, notice=""):
-    challenge = antiabuse.new_challenge()
-    if form.is_bound:  # a new question each time; the other fields keep what was typed
-        data = form.data.copy()
-        data["captcha_token"] = challenge.token
-        data["captcha"] = ""
-        form.data = data
-    else:
-        form.initial["captcha_token"] = challenge.token
+    challenge = antiabuse.refresh_challenge(form)  # a new question each time
     return render(
         request,
         "mailbox/letter_form.html",

@@ -68,6 +68,20 @@ def new_challenge(*, namespace: str = CAPTCHA_NAMESPACE) -> Challenge:
     )
 
 
+def refresh_challenge(form, *, namespace: str = CAPTCHA_NAMESPACE) -> Challenge:
+    """A new question for a form shown (again): a bound form keeps what was typed except
+    the answer, which is cleared; an unbound form starts with the new token."""
+    challenge = new_challenge(namespace=namespace)
+    if form.is_bound:
+        data = form.data.copy()
+        data["captcha_token"] = challenge.token
+        data["captcha"] = ""
+        form.data = data
+    else:
+        form.initial["captcha_token"] = challenge.token
+    return challenge
+
+
 def _answer_hash(salt: str, nonce: str, answer: int) -> str:
     return salted_hmac(salt, f"{nonce}:{answer}", algorithm="sha256").hexdigest()
 

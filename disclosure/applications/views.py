@@ -122,14 +122,7 @@ def application_create(request):
 
 
 def _form_page(request, form, *, status=200, notice=""):
-    challenge = antiabuse.new_challenge(namespace=CAPTCHA_NAMESPACE)
-    if form.is_bound:  # a new question each time; the other fields keep what was typed
-        data = form.data.copy()
-        data["captcha_token"] = challenge.token
-        data["captcha"] = ""
-        form.data = data
-    else:
-        form.initial["captcha_token"] = challenge.token
+    challenge = antiabuse.refresh_challenge(form, namespace=CAPTCHA_NAMESPACE)
     organization, guide = _office()
     return render(
         request,

@@ -136,6 +136,17 @@ def test_a_wrong_captcha_is_refused(client, settings):
 
 
 @pytest.mark.django_db
+def test_a_refused_form_comes_back_with_a_new_question_and_what_was_typed(client, settings):
+    settings.CAPTCHA_TEST_MODE = False
+    response = client.post(APPLY, form_data(client, captcha="99", captcha_token="stale"))
+    form = response.context["form"]
+    assert response.status_code == 400
+    assert form.data["captcha"] == "" and form.data["captcha_token"] not in ("", "stale")
+    assert form.data["captcha_token"] == response.context["challenge"].token
+    assert form.data["name"] == "王小五"
+
+
+@pytest.mark.django_db
 def test_a_mailbox_challenge_is_not_accepted_by_the_application_form(client, settings):
     settings.CAPTCHA_TEST_MODE = False
     challenge = antiabuse.new_challenge()  # the mailbox's namespace
