@@ -17,15 +17,10 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Case,
-    Count,
     F,
-    IntegerField,
-    OuterRef,
-    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.template.defaultfilters import linebreaksbr
 from django.urls import path
@@ -214,26 +209,11 @@ class ApplicationAdmin(admin.ModelAdmin):
         # Not super(): its ordering names the annotations below (open ones first). Who
         # sees which application, and whose details, is the queryset's rule (one rule for
         # the admin, exports and reports).
-        applications = Application.objects.visible_to(user).with_personal_data_flag(user)
-        # Both months are truncated in local time, so they compare as equals (a local
-        # midnight compared with a timestamp would be read in the database's zone).
-        same_month = (
-            Application.objects.annotate(month=TruncMonth("submitted_at"))
-            .filter(
-                id_type=OuterRef("id_type"),
-                id_number=OuterRef("id_number"),
-                month=OuterRef("month_start"),
-                submitted_at__lte=OuterRef("submitted_at"),
-            )
-            .order_by()
-            .values("id_type")
-            .annotate(n=Count("pk"))
-            .values("n")
+        # The applicant's place in the calendar month: the count the fee notice uses.
+        applications = (
+            Application.objects.visible_to(user).with_personal_data_flag(user).with_month_place()
         )
-        # The applicant's place in the calendar month (local time, as services.monthly_count).
-        applications = applications.annotate(month_start=TruncMonth("submitted_at"))
         return applications.annotate(
-            month_nth=Subquery(same_month, output_field=IntegerField()),
             open_rank=Case(When(status__in=OPEN_STATUSES, then=Value(0)), default=Value(1)),
             open_due=Case(When(status__in=OPEN_STATUSES, then=F("due_on")), default=None),
         ).order_by(*self.get_ordering(request))
@@ -321,7 +301,7 @@ class ApplicationAdmin(admin.ModelAdmin):
 
     @admin.display(description="本月件数")
     def month_count(self, obj):
-        nth = obj.month_nth or 1
+        nth = obj.month_nth
         if obj.is_high_volume or nth > services.high_volume_threshold():
             return format_html(
                 '<span class="apply-badge" style="background:{}">本月第 {} 件·数量明显超过合理范围</span>',

@@ -1,12 +1,13 @@
 """Who sees which application (the receiving organization's subtree; supervisors all,
 masked), and the open and overdue lists."""
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
+from disclosure.applications import services
 from disclosure.applications.models import Application
-from tests.applications.factories import ApplicationFactory
+from tests.applications.factories import SHANGHAI, ApplicationFactory
 from tests.portal.factories import UserFactory
 from tests.portal.roles import staff
 
@@ -85,3 +86,17 @@ def test_of_applicant_matches_document_type_and_number(agency):
     ApplicationFactory(id_number="11010519491231002X", id_type="passport")
     found = Application.objects.of_applicant(id_type="resident_id", id_number="11010519491231002X")
     assert list(found) == [mine]
+
+
+def test_the_month_place_counts_the_applicant_per_local_calendar_month(agency):
+    # 109号 counts per applicant per natural month; 00:30 on 1 April in Chongqing is still
+    # 31 March in UTC, and belongs to April.
+    times = [datetime(2026, 3, 31, 10, tzinfo=SHANGHAI), datetime(2026, 4, 1, 0, 30, tzinfo=SHANGHAI),
+             datetime(2026, 4, 2, 9, tzinfo=SHANGHAI), datetime(2026, 4, 2, 9, tzinfo=SHANGHAI)]  # fmt: skip
+    rows = [ApplicationFactory(submitted_at=moment) for moment in times]
+    other = ApplicationFactory(submitted_at=times[2], id_number="110105194912310037")
+    places = dict(Application.objects.with_month_place().values_list("pk", "month_nth"))
+    assert [places[row.pk] for row in rows] == [1, 1, 2, 3]  # the same moment: by row
+    assert places[other.pk] == 1
+    assert [Application.objects.month_place(row) for row in rows] == [1, 1, 2, 3]
+    assert services.monthly_count(rows[3]) == 3  # the fee notice's count is this one

@@ -94,10 +94,11 @@ def _insert(application: Application, *, first_event: dict, by) -> Application:
         try:
             with transaction.atomic():
                 application.number = allocate_number(today_of(now).year)
-                application.is_high_volume = (
-                    _month_total(application, today_of(now)) + 1 > high_volume_threshold()
-                )
                 application.save(force_insert=True)
+                # 数量、频次明显超过合理范围 (109号): its place in the applicant's month.
+                if Application.objects.month_place(application) > high_volume_threshold():
+                    application.is_high_volume = True
+                    application.save(update_fields=["is_high_volume"])
                 event(application, by=by, now=now, **first_event)
                 recompute(application, today=today_of(now))
         except IntegrityError:
@@ -210,31 +211,7 @@ def application_withdraw(
     return application
 
 
-def _month_total(application: Application, day: date) -> int:
-    """The applicant's applications already stored in ``day``'s calendar month."""
-    return (
-        Application.objects.filter(
-            id_type=application.id_type,
-            id_number=application.id_number,
-            submitted_at__year=day.year,
-            submitted_at__month=day.month,
-        )
-        .exclude(pk=application.pk)
-        .count()
-    )
-
-
 def monthly_count(application: Application) -> int:
-    """The application's place among its applicant's applications of its calendar month
-    (the applicant identified by identity document type and number; 109号 counts per
-    applicant per natural month): 1 for the first."""
-    local = timezone.localtime(application.submitted_at)
-    earlier = Application.objects.filter(
-        id_type=application.id_type,
-        id_number=application.id_number,
-        submitted_at__year=local.year,
-        submitted_at__month=local.month,
-        submitted_at__lte=application.submitted_at,
-    ).exclude(pk=application.pk)
-    same_time_later = earlier.filter(submitted_at=application.submitted_at, pk__gt=application.pk)
-    return earlier.count() - same_time_later.count() + 1
+    """The application's place among its applicant's applications of its calendar month,
+    1 for the first (109号; ``ApplicationQuerySet.with_month_place``)."""
+    return Application.objects.month_place(application)
