@@ -163,8 +163,13 @@ DATA_LABELS = (("party", "对象"), ("working_days", "延长工作日"), ("appro
 def event_details(event, note: str) -> str:
     """The event's note and the facts its data records, in words."""
     data = event.data or {}
+    # The days of a request, or of a refused one, were asked, not granted (条例 Art 33).
+    asked = event.kind in (ApplicationEvent.Kind.EXTENSION_REQUESTED,
+                           ApplicationEvent.Kind.EXTENSION_REFUSED)  # fmt: skip
     parts = [
-        f"{label}：{data[key]}" for key, label in DATA_LABELS if data.get(key) not in (None, "")
+        f"{'申请延长' if asked and key == 'working_days' else label}：{data[key]}"
+        for key, label in DATA_LABELS
+        if data.get(key) not in (None, "")
     ]
     channels, methods = dict(Channel.choices), {**fees.METHODS, **dict(ServiceMethod.choices)}
     if data.get("channel"):

@@ -248,3 +248,23 @@ def test_a_handler_without_the_approval_permission_sees_no_decision_buttons(clie
     html = html_for(client, other, asked)
     assert step_url(asked, "approve_extension") not in html
     assert step_url(asked, "consult") in html
+
+
+def test_the_timeline_says_days_asked_for_a_request_and_a_refusal_and_granted_once_approved(
+    client, agency, app
+):
+    from disclosure.applications.admin import event_details
+
+    ask(agency, app, days=15)
+    services.application_refuse_extension(application=app, by=agency.reviewer, note="理由不充分。",
+                                          now=at(date(2026, 3, 23)))  # fmt: skip
+    ask(agency, app, days=10, now=at(date(2026, 3, 24)))
+    services.application_approve_extension(application=app, by=agency.reviewer,
+                                           now=at(date(2026, 3, 25)))  # fmt: skip
+    details = {e.kind: event_details(e, "") for e in app.timeline()}
+    assert "申请延长：15" in details[Kind.EXTENSION_REFUSED]
+    assert "延长工作日" not in details[Kind.EXTENSION_REFUSED]
+    assert "申请延长：10" in details[Kind.EXTENSION_REQUESTED]  # the last request
+    assert "延长工作日：10" in details[Kind.EXTENDED]
+    html = html_for(client, agency.clerk, app)
+    assert html.count("申请延长：") == 3 and html.count("延长工作日：") == 1
