@@ -1,22 +1,15 @@
 """The working-day calendar from the database, for ``mailbox.deadlines``: one query for
 a window of dates, read once per request or command, never per row."""
 
-import time
-from datetime import date, timedelta
+from datetime import date
 
 from mailbox.deadlines import EXTEND, PAUSE, RESUME, Calendar, Change, Clock, run_clock
 from mailbox.models import Letter, LetterEvent
 from portal.models import CalendarDay
 
-# Extensions and pauses may run long: the window reaches this far past its end.
-MARGIN = timedelta(days=400)
-
 
 def load_calendar(start: date, end: date) -> Calendar:
-    holidays, workdays = CalendarDay.objects.exceptions(start - MARGIN, end + MARGIN)
-    holiday_years = CalendarDay.objects.filter(kind=CalendarDay.Kind.HOLIDAY).dates("day", "year")
-    known_years = {day.year for day in holiday_years}
-    return Calendar(holidays=holidays, workdays=workdays, known_years=known_years)
+    return CalendarDay.objects.window(start, end)
 
 
 _CHANGES = {
@@ -46,18 +39,11 @@ def clock_of(letter: Letter, events, calendar: Calendar) -> Clock | None:
     )
 
 
-_today: list = [None, None, 0.0]  # [day, calendar, monotonic time until which it is trusted]
-
-
 def calendar_around(today: date) -> Calendar:
-    """The calendar around ``today`` (``MARGIN`` either side) for lists that show days
-    left on every row: read at most once a minute per process."""
-    day, calendar, until = _today
-    if day != today or time.monotonic() > until:
-        calendar = load_calendar(today, today)
-        _today[:] = [today, calendar, time.monotonic() + 60]
-    return calendar
+    """The calendar around ``today`` for lists that show days left on every row: read at
+    most once a minute per process (shared with the other apps' lists)."""
+    return CalendarDay.objects.around(today)
 
 
 def forget_calendar() -> None:
-    _today[:] = [None, None, 0.0]
+    CalendarDay.objects.forget_around()

@@ -7,49 +7,15 @@ adds the working days it lasted. The calendar (holidays and 调休 working weeke
 passed in, so every rule is testable with any calendar.
 """
 
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
-from portal import workdays
+from portal.workdays import Calendar  # the portal's one working-day calendar
 
 EXTEND = "extend"
 PAUSE = "pause"
 RESUME = "resume"
-
-
-@dataclass(frozen=True)
-class Calendar:
-    holidays: Collection[date]
-    workdays: Collection[date]
-    # Years whose holiday arrangement is known; a date in another year is provisional.
-    known_years: Collection[int]
-
-    def is_working_day(self, day: date) -> bool:
-        return workdays.is_working_day(day, holidays=self.holidays, workdays=self.workdays)
-
-    def add(self, start: date, days: int) -> date:
-        return workdays.add_working_days(
-            start, days, holidays=self.holidays, workdays=self.workdays
-        )
-
-    def between(self, start: date, end: date) -> int:
-        """Working days after ``start`` up to and including ``end``; negative when
-        ``end`` is earlier (how many working days late)."""
-        if end < start:
-            return -self.between(end, start)
-        count, day = 0, start
-        while day < end:
-            day += timedelta(days=1)
-            count += self.is_working_day(day)
-        return count
-
-    def missing_year(self, start: date, end: date) -> int | None:
-        """The first year from ``start`` to ``end`` the calendar has no holidays for."""
-        for year in range(start.year, end.year + 1):
-            if year not in self.known_years:
-                return year
-        return None
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
 """Shared domain pieces: users, the organization tree, the working-day calendar and the
 review-then-publish workflow's history and revisions."""
 
+import time
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib.auth.models import AbstractUser
 from django.contrib.postgres.indexes import GinIndex
@@ -127,6 +128,30 @@ class CalendarDayQuerySet(models.QuerySet):
     def is_working_day(self, day: date) -> bool:
         holidays, workdays_ = self.exceptions(day, day)
         return workdays.is_working_day(day, holidays=holidays, workdays=workdays_)
+
+    def window(self, start: date, end: date) -> workdays.Calendar:
+        """The calendar from ``start`` to ``end`` and ``CALENDAR_MARGIN`` either side (pauses
+        and extensions run long), with the years whose holidays are stored: two queries,
+        read once per request or command, never per row."""
+        holidays, workdays_ = self.exceptions(start - CALENDAR_MARGIN, end + CALENDAR_MARGIN)
+        years = self.filter(kind=CalendarDay.Kind.HOLIDAY).dates("day", "year")
+        return workdays.Calendar(holidays, workdays_, frozenset(day.year for day in years))
+
+    def around(self, today: date) -> workdays.Calendar:
+        """``window(today, today)`` for lists that show days left on every row: read at
+        most once a minute per process (``forget_around`` after a change)."""
+        day, calendar, until = _around
+        if day != today or time.monotonic() > until:
+            calendar = self.window(today, today)
+            _around[:] = [today, calendar, time.monotonic() + 60]
+        return calendar
+
+    def forget_around(self) -> None:
+        _around[:] = [None, None, 0.0]
+
+
+CALENDAR_MARGIN = timedelta(days=400)
+_around: list = [None, None, 0.0]  # [day, calendar, monotonic time until which it is trusted]
 
 
 class CalendarDay(models.Model):

@@ -8,9 +8,6 @@ only to users who handle the application (``applications.handle_application`` or
 decide on an extension, ``approve_extension``, in the receiving agency); lists mask the document number and phone even for them. Titles,
 ``__str__`` and admin log entries use the application number only."""
 
-import time
-from datetime import date, timedelta
-
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
@@ -40,9 +37,9 @@ from disclosure.applications.models import (
     ApplicationEvent,
 )
 from disclosure.applications.querysets import handling_scope
-from disclosure.applications.services.base import HANDLE, calendar_window
+from disclosure.applications.services.base import HANDLE
 from disclosure.applications.vocabularies import Channel, ServiceMethod, outcome_full_label
-from portal import workdays
+from portal.models import CalendarDay
 from portal.redaction import mask_email, mask_id_number, mask_name, mask_phone, redact
 
 Status = Application.Status
@@ -51,31 +48,6 @@ RUNNING = (Status.PROCESSING,)
 PAUSED = {Status.CONSULTING: "征求意见，暂停计时", Status.AWAITING_FEE: "待缴费，暂停计时"}
 DUE_SOON = getattr(settings, "APPLY_DUE_SOON_WORKING_DAYS", 5)
 RED, AMBER = "#8c0d14", "#8a5300"
-
-
-_calendar: list = [None, None, 0.0]  # [day, (holidays, workdays), monotonic deadline]
-
-
-def calendar_around(today: date):
-    """The working-day calendar for the days-left column: read once a minute per process,
-    not per row."""
-    day, calendar, until = _calendar
-    if day != today or time.monotonic() > until:
-        holidays, working, _years = calendar_window(today, today)
-        calendar = (holidays, working)
-        _calendar[:] = [today, calendar, time.monotonic() + 60]
-    return calendar
-
-
-def working_days_left(today: date, due_on: date) -> int:
-    holidays, working = calendar_around(today)
-    step = 1 if due_on >= today else -1
-    count, day = 0, today
-    while day != due_on:
-        day += timedelta(days=step)
-        if workdays.is_working_day(day, holidays=holidays, workdays=working):
-            count += step
-    return count
 
 
 class DeadlineFilter(admin.SimpleListFilter):
@@ -92,8 +64,7 @@ class DeadlineFilter(admin.SimpleListFilter):
         if value == "overdue":
             return queryset.overdue(today)
         if value == "soon":
-            holidays, working = calendar_around(today)
-            limit = workdays.add_working_days(today, DUE_SOON, holidays=holidays, workdays=working)
+            limit = CalendarDay.objects.around(today).add(today, DUE_SOON)
             return queryset.due_within(today, limit)
         if value == "paused":
             return queryset.filter(status__in=list(PAUSED))
@@ -291,7 +262,8 @@ class ApplicationAdmin(admin.ModelAdmin):
         if obj.status not in RUNNING or obj.due_on is None:
             return "—"
         today = timezone.localdate()
-        left = working_days_left(today, obj.due_on)
+        # The calendar read once a minute per process, not per row.
+        left = CalendarDay.objects.around(today).between(today, obj.due_on)
         if obj.due_on < today:  # ApplicationQuerySet.overdue's rule, even on a weekend
             return format_html(
                 '<strong class="apply-badge" style="background:{}">已超期{}</strong>',

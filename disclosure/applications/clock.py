@@ -109,33 +109,6 @@ class _Pause:
     answered: date | None = None  # the day the reply came, even late
 
 
-class _Calendar:
-    def __init__(self, holidays: Collection[date], workdays: Collection[date]):
-        self.holidays, self.workdays = holidays, workdays
-
-    def is_working_day(self, day: date) -> bool:
-        return _workdays.is_working_day(day, holidays=self.holidays, workdays=self.workdays)
-
-    def add(self, start: date, days: int) -> date:
-        return _workdays.add_working_days(
-            start, days, holidays=self.holidays, workdays=self.workdays
-        )
-
-    def between(self, start: date, end: date) -> int:
-        """Working days after ``start`` up to and including ``end``; negative when ``end``
-        is earlier."""
-        if end < start:
-            return -self.between(end, start)
-        return sum(
-            self.is_working_day(start + timedelta(days=n)) for n in range(1, (end - start).days + 1)
-        )
-
-    def working_days_in(self, begin: date, end: date) -> set[date]:
-        """The working days after ``begin`` up to and including ``end``."""
-        days = (begin + timedelta(days=n) for n in range(1, (end - begin).days + 1))
-        return {day for day in days if self.is_working_day(day)}
-
-
 def _d(day: date | None) -> str:
     return day.isoformat() if day else ""
 
@@ -154,7 +127,7 @@ def compute(
     working weekends); ``known_years`` the years whose arrangement is published (a due
     date in another year is marked provisional).
     """
-    calendar = _Calendar(holidays, workdays)
+    calendar = _workdays.Calendar(holidays, workdays, known_years or frozenset())
     waiting_supplement = False
     lines: list[str] = []
     status = PENDING
@@ -317,7 +290,7 @@ def compute(
     )
 
 
-def _lapse(calendar: _Calendar, pauses: list[_Pause], day: date) -> bool:
+def _lapse(calendar: _workdays.Calendar, pauses: list[_Pause], day: date) -> bool:
     """End on its reply deadline every open consultation still unanswered on ``day``, past
     that deadline (条例 Arts 32, 34: 15 working days after the day sent; the day itself
     is the last day to reply). Whether any lapsed."""
@@ -345,7 +318,9 @@ def _date(value) -> date | None:
     return date.fromisoformat(str(value))
 
 
-def _due(calendar: _Calendar, start: date, days: int, paused: set[date]) -> tuple[date, int]:
+def _due(
+    calendar: _workdays.Calendar, start: date, days: int, paused: set[date]
+) -> tuple[date, int]:
     """The day the ``days``-th counted working day after ``start`` falls on, skipping the
     paused working days; and how many paused days it skipped."""
     day, counted, skipped = start, 0, 0
@@ -360,7 +335,7 @@ def _due(calendar: _Calendar, start: date, days: int, paused: set[date]) -> tupl
     return day, skipped
 
 
-def _pause_lines(calendar: _Calendar, pauses: list[_Pause], started_on: date) -> list[str]:
+def _pause_lines(calendar: _workdays.Calendar, pauses: list[_Pause], started_on: date) -> list[str]:
     lines = []
     for pause in pauses:
         if pause.kind == "consultation":

@@ -3,7 +3,7 @@ from datetime import date, timedelta
 import pytest
 
 from portal.models import CalendarDay
-from portal.workdays import add_working_days, is_working_day
+from portal.workdays import Calendar, add_working_days, is_working_day
 
 # National Day 2026: 10-01 to 10-07 off; Sunday 09-20 and Saturday 10-10 are working days.
 HOLIDAYS = {date(2026, 10, d) for d in range(1, 8)}
@@ -80,3 +80,31 @@ def test_a_swapped_working_day_must_fall_on_a_weekend():
 
     with pytest.raises(ValidationError):
         CalendarDay(day=date(2027, 1, 6), kind=CalendarDay.Kind.WORKDAY).full_clean()
+
+
+def test_one_calendar_counts_adds_and_finds_unknown_years():
+    calendar = Calendar(HOLIDAYS, SWAPPED, known_years={2026})
+    assert calendar.add(date(2026, 9, 14), 20) == date(2026, 10, 15)  # 国庆 only here
+    assert calendar.between(date(2026, 9, 30), date(2026, 10, 8)) == 1  # 国庆 in between
+    assert calendar.between(date(2026, 10, 8), date(2026, 9, 30)) == -1
+    assert calendar.working_days_in(date(2026, 10, 7), date(2026, 10, 11)) == {
+        date(2026, 10, 8), date(2026, 10, 9), date(2026, 10, 10),
+    }  # fmt: skip
+    assert calendar.missing_year(date(2026, 12, 1), date(2027, 1, 12)) == 2027
+
+
+@pytest.mark.django_db
+def test_the_stored_calendar_window_is_the_calendar_every_app_uses():
+    from disclosure.applications import admin as applications_admin  # noqa: F401
+    from mailbox import clock, deadlines
+
+    window = CalendarDay.objects.window(date(2026, 9, 14), date(2026, 9, 14))
+    assert isinstance(window, Calendar) and deadlines.Calendar is Calendar
+    assert window.add(date(2026, 9, 14), 20) == date(2026, 10, 16)
+    assert 2026 in window.known_years
+    assert clock.load_calendar(date(2026, 9, 14), date(2026, 9, 14)) == window
+    CalendarDay.objects.forget_around()
+    around = CalendarDay.objects.around(date(2026, 9, 14))
+    assert around is CalendarDay.objects.around(date(2026, 9, 14))  # read once a minute
+    assert clock.calendar_around(date(2026, 9, 14)) is around  # shared with the mailbox
+    CalendarDay.objects.forget_around()

@@ -4,7 +4,7 @@ whole timeline and the working-day calendar (``clock.compute``)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
@@ -20,8 +20,6 @@ Kind = ApplicationEvent.Kind
 Status = Application.Status
 HANDLE = "applications.handle_application"
 APPROVE_EXTENSION = "applications.approve_extension"
-# Pauses and extensions may run long: the calendar window reaches this far past today.
-MARGIN = timedelta(days=400)
 # The fields ``full_clean`` leaves alone: set once at creation, never by a form.
 CREDENTIALS = ["tracking_code", "password_hash", "submission_token", "number"]
 
@@ -102,22 +100,16 @@ def step(
     return recorded
 
 
-def calendar_window(start: date, end: date) -> tuple[set[date], set[date], set[int]]:
-    holidays, workdays = CalendarDay.objects.exceptions(start - MARGIN, end + MARGIN)
-    years = CalendarDay.objects.filter(kind=CalendarDay.Kind.HOLIDAY).dates("day", "year")
-    return holidays, workdays, {day.year for day in years}
-
-
 def clock_of(application: Application, *, today: date, calendar=None) -> clock.Clock:
     """The application's clock now: from its timeline and the stored calendar."""
     events = list(application.events.order_by("at", "pk"))
     if calendar is None:
         start = min([e.on for e in events], default=today)
-        calendar = calendar_window(min(start, today), today)
-    holidays, workdays, known_years = calendar
+        calendar = CalendarDay.objects.window(min(start, today), today)
     return clock.compute(
-        events, holidays=holidays, workdays=workdays, today=today, known_years=known_years
-    )
+        events, holidays=calendar.holidays, workdays=calendar.workdays, today=today,
+        known_years=calendar.known_years,
+    )  # fmt: skip
 
 
 DERIVED = ["status", "received_on", "due_on", "paused_days", "extended_days", "is_overdue"]

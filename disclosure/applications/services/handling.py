@@ -17,7 +17,6 @@ from disclosure.applications.models import Application, ApplicationEvent
 from disclosure.applications.services.base import (
     APPROVE_EXTENSION,
     Kind,
-    calendar_window,
     clock_of,
     effective_day,
     for_handling,
@@ -26,15 +25,14 @@ from disclosure.applications.services.base import (
     today_of,
 )
 from disclosure.applications.services.intake import high_volume_threshold, monthly_count
-from portal import workdays
+from portal.models import CalendarDay
 
 # The events of an extension (条例 Art 33): asked by the clerk, approved or refused.
 EXTENSION_KINDS = (Kind.EXTENSION_REQUESTED, Kind.EXTENDED, Kind.EXTENSION_REFUSED)
 
 
 def _add(start: date, days: int) -> date:
-    holidays, workdays_, _years = calendar_window(start, start)
-    return workdays.add_working_days(start, days, holidays=holidays, workdays=workdays_)
+    return CalendarDay.objects.window(start, start).add(start, days)
 
 
 # --- 补正 -----------------------------------------------------------------------------------

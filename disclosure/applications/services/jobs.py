@@ -7,6 +7,7 @@ as the days pass (overdue flags; a paused clock's due date moves with today), re
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date, datetime
 
 from django.db import transaction
@@ -16,7 +17,6 @@ from django.utils import timezone
 from disclosure.applications.models import OPEN_STATUSES, Application
 from disclosure.applications.services.base import (
     Kind,
-    calendar_window,
     clock_of,
     event,
     locked,
@@ -24,6 +24,7 @@ from disclosure.applications.services.base import (
     today_of,
 )
 from portal.models import CalendarDay
+from portal.workdays import Calendar
 
 
 def _open_pks() -> list[int]:
@@ -32,7 +33,7 @@ def _open_pks() -> list[int]:
 
 def _window(pks: list[int], today: date):
     first = Application.objects.filter(pk__in=pks).order_by("submitted_at").first()
-    return calendar_window(min(today_of(first.submitted_at), today), today)
+    return CalendarDay.objects.window(min(today_of(first.submitted_at), today), today)
 
 
 def recompute_open_applications(*, now: datetime | None = None) -> int:
@@ -58,11 +59,10 @@ def recompute_open_applications(*, now: datetime | None = None) -> int:
     return refreshed
 
 
-def _calendar_before(calendar, before: Mapping[date, str | None]):
-    """``calendar`` (holidays, workdays, known years) with each changed day put back as
-    it was: a holiday, a swapped working day, or an ordinary day (None)."""
-    holidays, workdays, known_years = calendar
-    holidays, workdays = set(holidays), set(workdays)
+def _calendar_before(calendar: Calendar, before: Mapping[date, str | None]) -> Calendar:
+    """``calendar`` with each changed day put back as it was: a holiday, a swapped
+    working day, or an ordinary day (None)."""
+    holidays, workdays = set(calendar.holidays), set(calendar.workdays)
     for day, kind in before.items():
         holidays.discard(day)
         workdays.discard(day)
@@ -70,7 +70,7 @@ def _calendar_before(calendar, before: Mapping[date, str | None]):
             holidays.add(day)
         elif kind == CalendarDay.Kind.WORKDAY:
             workdays.add(day)
-    return holidays, workdays, known_years
+    return replace(calendar, holidays=holidays, workdays=workdays)
 
 
 def applications_calendar_changed(
