@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from disclosure.applications import clock
@@ -98,6 +98,19 @@ def step(
     recorded = event(application, kind, by=by, now=now, on=on, note=note, **data)
     recompute(application, today=today_of(now))
     return recorded
+
+
+def dated_step(
+    application: Application, kind: str, *, by, on: date | None, note: str,
+    now: datetime | None,
+) -> Application:  # fmt: skip
+    """A step that happened on ``on`` (default today, never later, never before the last
+    step): lock, check, record and re-derive the clock in one transaction."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        application = for_handling(application, by)
+        step(application, kind, by=by, now=now, on=effective_day(application, on, now), note=note)
+    return application
 
 
 def clock_of(application: Application, *, today: date, calendar=None) -> clock.Clock:

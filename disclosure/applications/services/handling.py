@@ -18,6 +18,7 @@ from disclosure.applications.services.base import (
     APPROVE_EXTENSION,
     Kind,
     clock_of,
+    dated_step,
     effective_day,
     for_handling,
     required,
@@ -72,12 +73,7 @@ def application_receive_supplement(
     now: datetime | None = None,
 ) -> Application:  # fmt: skip
     """The supplement arrived on ``on`` (default today): 20 working days start again."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        application = for_handling(application, by)
-        on = effective_day(application, on, now)
-        step(application, Kind.SUPPLEMENT_RECEIVED, by=by, now=now, on=on, note=note)
-    return application
+    return dated_step(application, Kind.SUPPLEMENT_RECEIVED, by=by, on=on, note=note, now=now)
 
 
 def application_supplement_expired(
@@ -292,12 +288,7 @@ def application_fee_paid(
     now: datetime | None = None,
 ) -> Application:  # fmt: skip
     """The applicant paid on ``on`` (default today): the clock runs again."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        application = for_handling(application, by)
-        on = effective_day(application, on, now)
-        step(application, Kind.FEE_PAID, by=by, now=now, on=on, note=note)
-    return application
+    return dated_step(application, Kind.FEE_PAID, by=by, on=on, note=note, now=now)
 
 
 def application_fee_expired(

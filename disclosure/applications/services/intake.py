@@ -19,7 +19,7 @@ from disclosure.applications.services.base import (
     HANDLE,
     Kind,
     allocate_number,
-    effective_day,
+    dated_step,
     event,
     for_handling,
     recompute,
@@ -188,12 +188,7 @@ def application_confirm(
 ) -> Application:  # fmt: skip
     """Both sides have confirmed an online, fax or ordinary-mail application: ``on`` (by
     default today) is its receipt date, and the 20 working days count from it."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        application = for_handling(application, by)
-        on = effective_day(application, on, now)
-        step(application, Kind.CONFIRMED, by=by, now=now, on=on, note=note)
-    return application
+    return dated_step(application, Kind.CONFIRMED, by=by, on=on, note=note, now=now)
 
 
 def application_withdraw(
