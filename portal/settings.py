@@ -310,6 +310,9 @@ PDF_CJK_FONT = env("PDF_CJK_FONT", "/usr/share/fonts/truetype/wqy/wqy-microhei.t
 # The body receiving online applications (its name or id; default the first top-level one),
 # and the local-practice periods (working days) for a supplement and a fee payment.
 APPLY_ORGANIZATION = env("APPLY_ORGANIZATION")
+# The agency's 政府信息公开工作机构 (条例 Art 4), whose users handle all its applications;
+# by default any office below an agency whose name ends in 办公室.
+APPLY_HANDLING_OFFICES = env_list("APPLY_HANDLING_OFFICES")
 APPLY_SUPPLEMENT_DAYS = env_int("APPLY_SUPPLEMENT_DAYS", 15)
 APPLY_FEE_PAYMENT_DAYS = env_int("APPLY_FEE_PAYMENT_DAYS", 20)
 APPLY_DUE_SOON_WORKING_DAYS = env_int("APPLY_DUE_SOON_WORKING_DAYS", 5)

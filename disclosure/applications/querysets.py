@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, TruncMonth
@@ -16,18 +17,39 @@ from portal.scopes import acting_scope
 OPEN_STATUSES = ("pending", "processing", "supplement", "consulting", "awaiting_fee")
 # The clock stands still in these (补正, consultation, fee): not counted as running.
 RUNNING_STATUSES = ("processing",)
+# A due date stands in these: running, or paused with the pause added to it as it lasts.
+DUE_STATUSES = ("processing", "consulting", "awaiting_fee")
 HANDLE = "applications.handle_application"
 APPROVE_EXTENSION = "applications.approve_extension"
 VIEW = "applications.view_application"
 
 
 def handling_scope(user) -> set[int] | None:
-    """The organizations whose applications ``user`` may handle: their whole agency (the
-    tree's root and everything below it). The agency (行政机关) receives the applications
-    and its 政府信息公开工作机构 — an office below it, such as 局办公室 — handles all of
-    them (条例 Art 4: 受理、处理向本行政机关提出的政府信息公开申请), so an office clerk's own
-    subtree would be too narrow. ``None``: all (superusers)."""
-    return acting_scope(user, publishing=True)
+    """The organizations whose applications ``user`` may handle. The agency (行政机关)
+    receives the applications and its 政府信息公开工作机构 handles all of them (条例 Art 4:
+    受理、处理向本行政机关提出的政府信息公开申请): its users, and those of the agency itself,
+    act on the whole agency. Anyone else with a handling role (a 直属单位 that receives
+    applications of its own) acts on their own subtree only, so the agency's applicants
+    are not seen all over its tree (个人信息保护法 Art 34). ``None``: all (superusers)."""
+    if in_handling_office(user):
+        return acting_scope(user, publishing=True)
+    return acting_scope(user)
+
+
+def in_handling_office(user) -> bool:
+    """Whether ``user`` works in their agency's 政府信息公开工作机构 or at the agency itself:
+    an organization named in ``APPLY_HANDLING_OFFICES``, by default the agency's 办公室
+    (the office most agencies designate), or one below it."""
+    organization = getattr(user, "organization", None)
+    if organization is None:
+        return False
+    if organization.parent_id is None:
+        return True
+    named = set(settings.APPLY_HANDLING_OFFICES)
+    for unit in organization.get_ancestors(include_self=True).filter(parent__isnull=False):
+        if unit.name in named if named else unit.name.endswith("办公室"):
+            return True
+    return False
 
 
 def is_handler(user) -> bool:
@@ -84,10 +106,11 @@ class ApplicationQuerySet(models.QuerySet):
 
     def overdue(self, today: date):
         """The one definition of overdue (the admin filter, the daily job, the clock's
-        ``is_overdue``): the 20 working days run (not paused, not waiting for the
-        applicant; a paused clock's due date moves with today) and the due date passed
-        before ``today`` unanswered (条例 Art 33)."""
-        return self.running().filter(due_on__lt=today)
+        ``is_overdue``): the due date passed before ``today`` unanswered (条例 Art 33). A
+        pause (consultation, fee) adds its days to the due date as it lasts, so one begun
+        in time keeps the date ahead of today, and one begun after the date passed does
+        not undo the lateness."""
+        return self.filter(status__in=DUE_STATUSES, due_on__lt=today)
 
     def due_within(self, today: date, until: date):
         """Running applications due between ``today`` and ``until`` (临期 reminders)."""

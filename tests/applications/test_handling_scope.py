@@ -12,6 +12,7 @@ from disclosure.applications import services
 from disclosure.applications.admin_views import may_handle, sees_personal
 from disclosure.applications.models import Application, ApplicationEvent
 from tests.applications.factories import APPLICANT, at, received
+from tests.portal.factories import OrganizationFactory
 from tests.portal.roles import staff
 
 pytestmark = pytest.mark.django_db
@@ -82,3 +83,26 @@ def test_the_office_clerk_gets_the_agencys_case_page_with_buttons(client, agency
     assert f'<option value="{agency.elsewhere.pk}"' not in add
     client.force_login(staff("outside-clerk", agency.elsewhere, "信息员"))
     assert client.get(url).status_code == 404
+
+
+def test_a_unit_below_the_agency_neither_sees_nor_handles_the_agencys_applicants(agency, online):
+    """A 直属单位 clerk or reviewer is not the agency's 政府信息公开工作机构 (条例 Art 4):
+    the agency's applicants stay out of their sight (个人信息保护法 Art 34)."""
+    unit = OrganizationFactory(name="石桥铺殡仪馆", parent=agency.bureau, credit_code="")
+    unit_clerk = staff("unit-clerk", unit, "信息员")
+    unit_reviewer = staff("unit-reviewer", unit, "审核员")
+    with pytest.raises(PermissionDenied):
+        services.application_confirm(application=online, by=unit_clerk, now=at(MARCH_2))
+    assert not Application.objects.handled_by(unit_clerk).filter(pk=online.pk).exists()
+    assert not Application.objects.handled_by(unit_reviewer).filter(pk=online.pk).exists()
+    assert not may_handle(unit_clerk, online) and not sees_personal(unit_reviewer, online)
+    # Its own applications it handles (a unit may receive applications of its own).
+    own = received(unit, unit_clerk, MARCH_2)
+    assert Application.objects.handled_by(unit_clerk).filter(pk=own.pk).exists()
+
+
+def test_the_handling_office_can_be_named_in_the_settings(agency, online, settings):
+    settings.APPLY_HANDLING_OFFICES = ["宣传信息处"]
+    publicity_clerk = staff("publicity-clerk", agency.publicity, "信息员")
+    assert Application.objects.handled_by(publicity_clerk).filter(pk=online.pk).exists()
+    assert not Application.objects.handled_by(agency.clerk).filter(pk=online.pk).exists()
