@@ -7,7 +7,7 @@ import pytest
 
 from disclosure.applications import services
 from disclosure.applications.models import Application
-from tests.applications.factories import SHANGHAI, ApplicationFactory
+from tests.applications.factories import SHANGHAI, ApplicationFactory, at, received
 from tests.portal.factories import UserFactory
 from tests.portal.roles import staff
 
@@ -67,16 +67,18 @@ def test_open_and_overdue(agency):
     today = date(2026, 3, 31)
     late = ApplicationFactory(status="processing", due_on=date(2026, 3, 30))
     due_today = ApplicationFactory(status="processing", due_on=today)
-    # Paused: the stored due date is stale (it moves with today), never overdue.
-    paused = ApplicationFactory(status="consulting", due_on=date(2026, 3, 20))
+    # Paused in time: the daily refresh keeps the due date ahead of today.
+    paused = ApplicationFactory(status="consulting", due_on=date(2026, 4, 20))
     ApplicationFactory(status="awaiting_fee", due_on=today)
+    # Paused after the due date had passed: still late.
+    paused_late = ApplicationFactory(status="consulting", due_on=date(2026, 3, 20))
     ApplicationFactory(status="answered", due_on=date(2026, 3, 1), outcome="1", decided_on=today)
     ApplicationFactory(status="closed", due_on=date(2026, 3, 1), closed_on=today, outcome="6.3",
                        decided_on=today)  # fmt: skip
     pending = ApplicationFactory(status="pending")
-    assert len(Application.objects.open()) == 5 and paused in Application.objects.open()
+    assert len(Application.objects.open()) == 6 and paused in Application.objects.open()
     assert pending in Application.objects.open()
-    assert list(Application.objects.overdue(today)) == [late]
+    assert set(Application.objects.overdue(today)) == {late, paused_late}
     assert list(Application.objects.due_within(today, date(2026, 4, 3))) == [due_today]
 
 
@@ -100,3 +102,19 @@ def test_the_month_place_counts_the_applicant_per_local_calendar_month(agency):
     assert places[other.pk] == 1
     assert [Application.objects.month_place(row) for row in rows] == [1, 1, 2, 3]
     assert services.monthly_count(rows[3]) == 3  # the fee notice's count is this one
+
+
+def test_a_consultation_sent_after_the_due_date_does_not_undo_the_lateness(agency):
+    """A pause only leaves out working days after it starts (条例 Arts 32–34): the
+    application stays overdue in the list, as the clock and the tracking page say."""
+    application = received(agency.bureau, agency.clerk, date(2026, 3, 2))
+    application.refresh_from_db()
+    late_day = date(2026, 4, 2)
+    assert application.due_on < late_day
+    services.application_consult(
+        application=application, by=agency.clerk, party="第三方", now=at(late_day)
+    )
+    application.refresh_from_db()
+    assert application.status == Application.Status.CONSULTING
+    assert application.is_overdue
+    assert application in Application.objects.overdue(date(2026, 4, 3))
