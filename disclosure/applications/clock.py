@@ -182,9 +182,12 @@ def compute(
             party = str(data.get("party", ""))
             open_ = [p for p in pauses if p.kind == "consultation" and p.end is None]
             late = [p for p in pauses if p.lapsed and p.answered is None]
-            match = next((p for p in open_ if p.party == party), open_[0] if open_ else None)
-            if match is None:  # a reply after the 15 days: the pause stays at its deadline
-                match = next((p for p in late if p.party == party), late[0] if late else None)
+            # The party's own consultation first, open or past its 15 days (a late reply
+            # leaves its pause at the deadline); only a reply naming no waiting party
+            # answers the oldest one still open.
+            match = next((p for p in open_ + late if p.party == party), None)
+            if match is None:
+                match = open_[0] if open_ else (late[0] if late else None)
             if match is not None:
                 match.answered = on
                 match.end = match.end or on

@@ -219,6 +219,21 @@ def test_a_reply_after_the_fifteen_days_is_recorded_but_the_late_days_count():
     )
 
 
+def test_a_late_reply_answers_its_own_party_not_another_still_waiting():
+    # 甲 asked 3 March lapses after 24 March; 乙 asked 26 March is still waiting when
+    # 甲's late reply comes on 30 March: 乙's pause goes on.
+    events = [
+        MARCH,
+        E("consultation_sent", date(2026, 3, 3), {"party": "甲公司"}),
+        E("consultation_sent", date(2026, 3, 26), {"party": "乙机关"}),
+        E("consultation_answered", date(2026, 3, 30), {"party": "甲公司"}),
+    ]
+    result = run(events, today=date(2026, 3, 31))
+    assert result.status == "consulting"
+    assert any("甲公司" in line and "收到逾期意见" in line for line in result.explanation)
+    assert any("乙机关" in line and "尚未收到意见" in line for line in result.explanation)
+
+
 def test_a_consultation_lapses_before_a_later_step_of_the_timeline():
     # The fee notice of 1 April comes after the consultation lapsed: paying ends the only
     # open pause, and the clock runs (no consultation left open).
