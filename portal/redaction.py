@@ -180,12 +180,13 @@ def mask_email(email: str) -> str:
 
 
 def mask_id_number(number: str) -> str:
-    """500101199001011234 → 5001**********1234 (a resident ID number, 18 or 15
-    characters); a shorter document (a passport, a permit) keeps its first character and
-    last two: E12345678 → E******78; five characters or fewer are all masked."""
+    """500101199001011234 → 500***********1234 (a resident ID number, 18 or 15
+    characters: the province's code and the check part, not the city or the birth
+    date); a shorter document (a passport, a permit) keeps its first character and last
+    two: E12345678 → E******78; seven characters or fewer are all masked."""
     number = (number or "").strip()
     if len(number) >= 15:
-        return f"{number[:4]}{'*' * (len(number) - 8)}{number[-4:]}"
-    if len(number) >= 6:
+        return f"{number[:3]}{'*' * (len(number) - 7)}{number[-4:]}"
+    if len(number) >= 8:
         return f"{number[:1]}{'*' * (len(number) - 3)}{number[-2:]}"
     return "*" * len(number)

@@ -64,9 +64,10 @@ def test_partial_masks_for_staff_lists():
     assert mask_phone("13812345678") == "138****5678"
     assert mask_phone("02367891234") == "*******1234"
     assert mask_email("zhang@example.com") == "z***@example.com"
-    assert mask_id_number("500101199001011234") == "5001**********1234"
+    assert mask_id_number("500101199001011234") == "500***********1234"
     assert mask_id_number("E12345678") == "E******78"  # a passport shows little
     assert mask_id_number("12345") == "*****"
+    assert mask_id_number("A123456") == "*******"  # seven characters: nothing shown
 
 
 @given(st.text(max_size=40))
