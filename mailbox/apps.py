@@ -15,7 +15,7 @@ class MailboxConfig(AppConfig):
         )
         from mailbox.search_index import REPLIES
         from mailbox.sitemaps import ReplySitemap
-        from portal import search
+        from portal import search, signals
         from portal.models import CalendarDay
         from portal.sitemaps import register_sitemap
 
@@ -23,3 +23,5 @@ class MailboxConfig(AppConfig):
         register_sitemap("mailbox-replies", ReplySitemap)
         post_save.connect(receivers.calendar_changed, sender=CalendarDay)
         post_delete.connect(receivers.calendar_changed, sender=CalendarDay)
+        # manage.py sync_calendar adds days in bulk, without post_save.
+        signals.calendar_changed.connect(receivers.calendar_changed, sender=CalendarDay)

@@ -227,6 +227,26 @@ def test_a_calendar_change_moves_running_due_dates(
 
 
 @pytest.mark.django_db
+def test_days_added_in_bulk_by_sync_calendar_move_running_due_dates(
+    mailbox, agency, django_capture_on_commit_callbacks
+):
+    """``sync_calendar`` inserts without post_save and says so with
+    ``portal.signals.calendar_changed``, as ``portal.holiday_source`` does."""
+    from portal import signals
+    from portal.models import CalendarDay
+
+    letter = submit(mailbox, now=at(2025, 9, 26, 9))
+    letter = services.letter_accept(letter=letter, by=agency.clerk, now=at(2025, 9, 26, 10))
+    with django_capture_on_commit_callbacks(execute=True):
+        added = CalendarDay.objects.bulk_create(
+            [CalendarDay(day=date(2025, 9, 29), kind=CalendarDay.Kind.HOLIDAY, name="测试")]
+        )
+        signals.calendar_changed.send(sender=CalendarDay, days=[day.day for day in added])
+    letter.refresh_from_db()
+    assert letter.due_on == date(2025, 10, 9)
+
+
+@pytest.mark.django_db
 def test_a_satisfied_rating_is_recorded_once(mailbox, agency):
     letter = close(submit(mailbox), agency)
     letter = services.letter_rate(letter=letter, satisfaction="satisfied", comment="谢谢")
