@@ -6,9 +6,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from mailbox.models import Kind, Letter
-from portal import credentials
+from portal.citizen_forms import CitizenForm, PhoneField, required
 from portal.fields import BlockFormField, LineFormField
-from portal.phones import PHONE_ERROR, is_phone, normalise_phone
 from portal.uploads import DOCUMENT_KINDS, inspect_upload
 
 ATTACHMENT_KINDS = {
@@ -33,26 +32,18 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
-def _required(label: str) -> dict:
-    return {"required": f"请填写{label}。"}
-
-
-class LetterForm(forms.Form):
+class LetterForm(CitizenForm):
     kind = forms.ChoiceField(
         label="来信类型", choices=Kind.choices, widget=forms.RadioSelect,
         error_messages={"required": "请选择来信类型。", "invalid_choice": "请选择列出的来信类型。"},
     )  # fmt: skip
-    subject = LineFormField(label="标题", error_messages=_required("标题"))
+    subject = LineFormField(label="标题", error_messages=required("标题"))
     body = BlockFormField(
         label="来信内容", widget=forms.Textarea(attrs={"rows": 10}),
-        error_messages=_required("来信内容"),
+        error_messages=required("来信内容"),
     )  # fmt: skip
-    name = LineFormField(label="姓名", max_length=30, error_messages=_required("姓名"))
-    phone = forms.CharField(
-        label="联系电话", max_length=30, error_messages=_required("联系电话"),
-        help_text="手机号码或带区号的固定电话，如 13812345678 或 023-12345678。",
-        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
-    )  # fmt: skip
+    name = LineFormField(label="姓名", max_length=30, error_messages=required("姓名"))
+    phone = PhoneField()
     email = forms.EmailField(
         label="电子邮箱（选填）", required=False, max_length=254,
         help_text="填写后，查询码和办理结果也会发送到此邮箱。",
@@ -63,13 +54,6 @@ class LetterForm(forms.Form):
         label="是否同意公开", choices=CONSENT_CHOICES, widget=forms.RadioSelect,
         error_messages={"required": "请选择是否同意公开来信及答复。"},
     )  # fmt: skip
-    captcha = forms.CharField(
-        label="验证问题", max_length=20,
-        error_messages={"required": "请回答验证问题。"},
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-    )  # fmt: skip
-    captcha_token = forms.CharField(widget=forms.HiddenInput, required=False)
-    submission_token = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -93,12 +77,6 @@ class LetterForm(forms.Form):
         self.fields["attachments"].widget.attrs["accept"] = (
             ".jpg,.jpeg,.png,.pdf,.doc,.docx,.xls,.xlsx,.wps"
         )
-
-    def clean_submission_token(self):
-        token = self.cleaned_data["submission_token"]
-        if not credentials.is_submission_token(token):
-            raise ValidationError("表单已失效，请刷新页面后重新填写。")
-        return token
 
     def clean_subject(self):
         subject = self.cleaned_data["subject"]
@@ -126,12 +104,6 @@ class LetterForm(forms.Form):
             raise ValidationError("姓名不能包含数字或 @，请填写真实姓名。")
         return name
 
-    def clean_phone(self):
-        phone = normalise_phone(self.cleaned_data["phone"])
-        if not is_phone(phone):
-            raise ValidationError(PHONE_ERROR)
-        return phone
-
     def clean_attachments(self):
         files = self.cleaned_data.get("attachments") or []
         limit = settings.MAILBOX_ATTACHMENT_MAX_FILES
@@ -154,17 +126,6 @@ class LetterForm(forms.Form):
     @property
     def consents(self) -> bool:
         return self.cleaned_data.get("consent") == "yes"
-
-
-class TrackForm(forms.Form):
-    tracking_code = forms.CharField(
-        label="查询码", max_length=40, error_messages=_required("查询码"),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
-    )  # fmt: skip
-    password = forms.CharField(
-        label="查询密码", max_length=40, error_messages=_required("查询密码"),
-        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
-    )  # fmt: skip
 
 
 class RatingForm(forms.Form):

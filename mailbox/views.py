@@ -16,9 +16,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from mailbox import services, stats
-from mailbox.forms import LetterForm, RatingForm, TrackForm
+from mailbox.forms import LetterForm, RatingForm
 from mailbox.models import Letter, LetterEvent, Mailbox, Reply
 from portal import antiabuse, credentials
+from portal.citizen_forms import TrackForm
 from portal.errors import error_response
 from portal.publication import cached_page
 

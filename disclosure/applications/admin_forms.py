@@ -14,6 +14,7 @@ from disclosure.applications.vocabularies import (
     LetterType,
     ServiceMethod,
 )
+from portal.citizen_forms import GUARD_FIELDS
 from portal.fields import BlockFormField, LineFormField
 from portal.models import Organization
 
@@ -86,7 +87,7 @@ class RegisterForm(ApplicationForm):
 
     def __init__(self, *args, organizations=None, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("captcha", "captcha_token", "submission_token"):
+        for name in GUARD_FIELDS:  # entered by a clerk: no CAPTCHA, no replay token
             del self.fields[name]
         if organizations is not None:
             self.fields["receiving_organization"].queryset = organizations

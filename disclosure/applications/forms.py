@@ -15,10 +15,10 @@ from disclosure.applications.vocabularies import (
     DeliveryMethod,
     IdType,
 )
-from portal import credentials, id_numbers
+from portal import id_numbers
+from portal.citizen_forms import CitizenForm, PhoneField, required
 from portal.credit_code import credit_code_error
 from portal.fields import BlockFormField, LineFormField
-from portal.phones import PHONE_ERROR, is_phone, normalise_phone
 
 NATURAL, ORGANIZATION = "natural", "organization"
 APPLICANT_KINDS = [(NATURAL, "自然人"), (ORGANIZATION, "法人或其他组织")]
@@ -34,15 +34,11 @@ DESCRIPTION_MAX_CHARS = 2000
 _FULL_WIDTH = {ord(c): ord(c) - 0xFEE0 for c in map(chr, range(0xFF01, 0xFF5F))}
 
 
-def _required(label: str) -> dict:
-    return {"required": f"请填写{label}。"}
-
-
 def _choice(label: str) -> dict:
     return {"required": f"请选择{label}。", "invalid_choice": f"请选择列出的{label}。"}
 
 
-class ApplicationForm(forms.Form):
+class ApplicationForm(CitizenForm):
     applicant_kind = forms.ChoiceField(
         label="申请人类型", choices=APPLICANT_KINDS, widget=forms.RadioSelect,
         error_messages=_choice("申请人类型"),
@@ -53,7 +49,7 @@ class ApplicationForm(forms.Form):
         error_messages=_choice("组织类别"),
     )  # fmt: skip
     name = LineFormField(
-        label="姓名或名称", max_length=100, error_messages=_required("姓名或名称"),
+        label="姓名或名称", max_length=100, error_messages=required("姓名或名称"),
         help_text="自然人填写姓名；法人或其他组织填写营业执照或登记证书上的全称。",
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )  # fmt: skip
@@ -66,16 +62,12 @@ class ApplicationForm(forms.Form):
         help_text="自然人一般选择居民身份证；法人或其他组织选择统一社会信用代码。",
     )  # fmt: skip
     id_number = forms.CharField(
-        label="证件号码", max_length=40, error_messages=_required("证件号码"),
+        label="证件号码", max_length=40, error_messages=required("证件号码"),
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )  # fmt: skip
-    phone = forms.CharField(
-        label="联系电话", max_length=30, error_messages=_required("联系电话"),
-        help_text="手机号码或带区号的固定电话，如 13812345678 或 023-12345678。",
-        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
-    )  # fmt: skip
+    phone = PhoneField()
     address = LineFormField(
-        label="通信地址", max_length=200, error_messages=_required("通信地址"),
+        label="通信地址", max_length=200, error_messages=required("通信地址"),
         help_text="邮寄答复和信息时使用，请写到门牌号。",
         widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
     )  # fmt: skip
@@ -90,7 +82,7 @@ class ApplicationForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )  # fmt: skip
     info_title = LineFormField(
-        label="所需信息名称", max_length=200, error_messages=_required("所需信息名称"),
+        label="所需信息名称", max_length=200, error_messages=required("所需信息名称"),
         help_text="如“2025年本区老旧小区改造项目清单”。",
     )  # fmt: skip
     info_number = LineFormField(
@@ -116,24 +108,11 @@ class ApplicationForm(forms.Form):
     fee_waiver_requested = forms.BooleanField(
         label="申请减免信息处理费（确有经济困难的）", required=False,
     )  # fmt: skip
-    captcha = forms.CharField(
-        label="验证问题", max_length=20,
-        error_messages={"required": "请回答验证问题。"},
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-    )  # fmt: skip
-    captcha_token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=500)
-    submission_token = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
     def __init__(self, *args, today=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today or timezone.localdate()
         self.fields["description"].widget.attrs["maxlength"] = DESCRIPTION_MAX_CHARS
-
-    def clean_submission_token(self):
-        token = self.cleaned_data["submission_token"]
-        if not credentials.is_submission_token(token):
-            raise ValidationError("表单已失效，请刷新页面后重新填写。")
-        return token
 
     def clean_name(self):
         name = self.cleaned_data["name"]
@@ -142,12 +121,6 @@ class ApplicationForm(forms.Form):
         if "@" in name:
             raise ValidationError("姓名或名称不能包含 @，请填写真实姓名或组织全称。")
         return name
-
-    def clean_phone(self):
-        phone = normalise_phone(self.cleaned_data["phone"])
-        if not is_phone(phone):
-            raise ValidationError(PHONE_ERROR)
-        return phone
 
     def clean_postcode(self):
         postcode = "".join(self.cleaned_data["postcode"].split()).translate(_FULL_WIDTH)
@@ -221,14 +194,3 @@ class ApplicationForm(forms.Form):
             "delivery_method": data["delivery_method"],
             "fee_waiver_requested": data["fee_waiver_requested"],
         }
-
-
-class TrackForm(forms.Form):
-    tracking_code = forms.CharField(
-        label="查询码", max_length=40, error_messages=_required("查询码"),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
-    )  # fmt: skip
-    password = forms.CharField(
-        label="查询密码", max_length=40, error_messages=_required("查询密码"),
-        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
-    )  # fmt: skip

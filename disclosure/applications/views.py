@@ -20,12 +20,13 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from disclosure.applications import services
 from disclosure.applications.clock import CONSULTATION_DAYS
-from disclosure.applications.forms import ApplicationForm, TrackForm
+from disclosure.applications.forms import ApplicationForm
 from disclosure.applications.letter_docx import render_docx
 from disclosure.applications.letter_pdf import render_pdf
 from disclosure.applications.letters import issued_text
 from disclosure.applications.models import AnswerLetter, Application, ApplicationEvent
 from portal import antiabuse, credentials
+from portal.citizen_forms import TrackForm
 from portal.errors import error_response
 from portal.redaction import mask_id_number, mask_name, mask_phone
 

@@ -7,7 +7,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from disclosure.applications.forms import ApplicationForm, TrackForm
+from disclosure.applications.forms import ApplicationForm
+from portal.citizen_forms import TrackForm
 from portal.id_numbers import check_character
 
 RESIDENT_ID = "11010519491231002X"  # GB 11643's own example
