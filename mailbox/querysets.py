@@ -3,9 +3,9 @@ is due. Writes are in ``mailbox.services``."""
 
 from datetime import date
 
-from django.db import models
 from django.db.models import Q
 
+from portal.handling import HandledQuerySet
 from portal.models import PublishableQuerySet
 from portal.scopes import acting_scope
 
@@ -31,20 +31,8 @@ def handling_filter(user) -> Q | None:
     return condition
 
 
-class LetterQuerySet(models.QuerySet):
-    def handled_by(self, user):
-        """Letters ``user`` handles, and so may see with the writer's personal data."""
-        condition = handling_filter(user)
-        return self if condition is None else self.filter(condition)
-
-    def with_personal_data_flag(self, user):
-        """Annotate ``sees_personal``: whether ``user`` may see the writer's details."""
-        condition = handling_filter(user)
-        if condition is None:
-            return self.annotate(sees_personal=models.Value(True))
-        return self.annotate(
-            sees_personal=models.ExpressionWrapper(condition, output_field=models.BooleanField())
-        )
+class LetterQuerySet(HandledQuerySet):
+    handling_condition = staticmethod(handling_filter)
 
     def visible_to(self, user):
         """What the admin lists for ``user``: supervisors see every letter (masked),

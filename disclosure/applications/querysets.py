@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, TruncMonth
 
+from portal.handling import HandledQuerySet
 from portal.scopes import acting_scope
 
 # Application.Status values (the model imports this module, so no import back).
@@ -69,20 +70,8 @@ def handling_filter(user) -> Q | None:
     return Q(organization_id__in=handling_scope(user) or set())
 
 
-class ApplicationQuerySet(models.QuerySet):
-    def handled_by(self, user):
-        """Applications ``user`` handles, and so may see with personal data."""
-        condition = handling_filter(user)
-        return self if condition is None else self.filter(condition)
-
-    def with_personal_data_flag(self, user):
-        """Annotate ``sees_personal``: whether ``user`` may see the applicant's details."""
-        condition = handling_filter(user)
-        if condition is None:
-            return self.annotate(sees_personal=models.Value(True))
-        return self.annotate(
-            sees_personal=models.ExpressionWrapper(condition, output_field=models.BooleanField())
-        )
+class ApplicationQuerySet(HandledQuerySet):
+    handling_condition = staticmethod(handling_filter)
 
     def visible_to(self, user):
         """What the admin lists for ``user``: supervisors every application (masked),
