@@ -81,19 +81,11 @@ def application_supplement_expired(
 ) -> Application:
     """No supplement by the deadline: the application is closed as 其他处理-1 (条例 Art 30:
     视为放弃申请)."""
-    now = now or timezone.now()
-    today = today_of(now)
-    with transaction.atomic():
-        application = for_handling(application, by)
-        deadline = clock_of(application, today=today).applicant_due_on
-        if application.status == Application.Status.SUPPLEMENT and deadline and today <= deadline:
-            raise ValidationError(f"补正期限 {deadline} 尚未届满。", code="not_expired")
-        application.outcome = "6.1"
-        application.decided_on = today
-        application.closed_on = today
-        step(application, Kind.SUPPLEMENT_EXPIRED, by=by, now=now,
-             note="申请人无正当理由逾期不补正，不再处理其政府信息公开申请")  # fmt: skip
-    return application
+    return _close_unanswered(
+        application, Kind.SUPPLEMENT_EXPIRED, waiting=Application.Status.SUPPLEMENT,
+        outcome="6.1", deadline_name="补正期限", by=by, now=now,
+        note="申请人无正当理由逾期不补正，不再处理其政府信息公开申请",
+    )  # fmt: skip
 
 
 # --- 征求意见 -------------------------------------------------------------------------------
@@ -295,16 +287,27 @@ def application_fee_expired(
     *, application: Application, by, now: datetime | None = None
 ) -> Application:
     """Not paid by the deadline: closed as 其他处理-2 (109号)."""
+    return _close_unanswered(
+        application, Kind.FEE_EXPIRED, waiting=Application.Status.AWAITING_FEE,
+        outcome="6.2", deadline_name="缴费期限", by=by, now=now,
+        note="申请人逾期未按收费通知要求缴纳费用，不再处理其政府信息公开申请",
+    )  # fmt: skip
+
+
+def _close_unanswered(
+    application: Application, kind: str, *, waiting: str, outcome: str, deadline_name: str,
+    note: str, by, now: datetime | None,
+) -> Application:  # fmt: skip
+    """Close an application the applicant let lapse (其他处理-1/-2), once the period the
+    applicant was given has passed."""
     now = now or timezone.now()
     today = today_of(now)
     with transaction.atomic():
         application = for_handling(application, by)
         deadline = clock_of(application, today=today).applicant_due_on
-        if application.status == Application.Status.AWAITING_FEE and deadline and today <= deadline:
-            raise ValidationError(f"缴费期限 {deadline} 尚未届满。", code="not_expired")
-        application.outcome = "6.2"
-        application.decided_on = today
-        application.closed_on = today
-        step(application, Kind.FEE_EXPIRED, by=by, now=now,
-             note="申请人逾期未按收费通知要求缴纳费用，不再处理其政府信息公开申请")  # fmt: skip
+        if application.status == waiting and deadline and today <= deadline:
+            raise ValidationError(f"{deadline_name} {deadline} 尚未届满。", code="not_expired")
+        application.outcome = outcome
+        application.decided_on = application.closed_on = today
+        step(application, kind, by=by, now=now, note=note)
     return application
