@@ -33,7 +33,7 @@ from disclosure.applications.vocabularies import (
     IdType,
     ServiceMethod,
 )
-from portal import credit_code, id_numbers, workdays
+from portal import credit_code, id_numbers
 from portal.models import CalendarDay, Organization
 
 # The receiving agency: answer letters go out in its name.
@@ -242,16 +242,15 @@ DEMOS = [
 
 
 class Calendar:
-    """Working days by the stored calendar, read once."""
+    """The demo's dates counted back from today by the stored calendar (read once:
+    ``portal.workdays.Calendar``)."""
 
     def __init__(self, today: date):
         self.today = today
-        self.holidays, self.workdays = CalendarDay.objects.exceptions(
-            today - timedelta(days=900), today + timedelta(days=60)
-        )
+        self.days = CalendarDay.objects.window(today - timedelta(days=500), today)
 
     def is_working(self, day: date) -> bool:
-        return workdays.is_working_day(day, holidays=self.holidays, workdays=self.workdays)
+        return self.days.is_working_day(day)
 
     def back(self, days: int) -> date:
         """The working day ``days`` working days before today (0: today or the last one)."""
@@ -265,9 +264,7 @@ class Calendar:
         return day
 
     def add(self, day: date, days: int) -> date:
-        if days == 0:
-            return day
-        return workdays.add_working_days(day, days, holidays=self.holidays, workdays=self.workdays)
+        return self.days.add(day, days)
 
     def first_day(self, spec: Demo) -> date:
         return self.carried_start() if spec.start is None else self.back(spec.start)
