@@ -31,6 +31,9 @@ install: $(VENV)/.installed
 	@echo "生成 .env（演示配置，DEBUG 关闭）"
 	@{ echo "SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(48))')"; \
 	   echo "ALLOWED_HOSTS=127.0.0.1,localhost,[::1]"; \
+	   echo "# Personal data keys (README 个人信息保护): back them up apart from the database."; \
+	   echo "PII_ENCRYPTION_KEYS=$$($(PYTHON) -c 'import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())')"; \
+	   echo "PII_INDEX_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(48))')"; \
 	   echo "# The demo serves plain HTTP on localhost; production keeps the secure defaults."; \
 	   echo "SECURE_SSL_REDIRECT=false"; echo "SECURE_HSTS_SECONDS=0"; \
 	   echo "SESSION_COOKIE_SECURE=false"; echo "CSRF_COOKIE_SECURE=false"; } > $@

@@ -12,6 +12,7 @@ from django.db import models
 from django.urls import reverse
 
 from mailbox.querysets import LetterQuerySet, ReplyQuerySet
+from portal.encryption import EncryptedCharField, EncryptedEmailField
 from portal.fields import BlockField, LineField
 from portal.models import AppendOnly, Organization, Publishable, TimeStampedModel
 from portal.redaction import EMAIL, NAME, PHONE, leftovers
@@ -98,8 +99,10 @@ class Letter(TimeStampedModel):
     subject = LineField("标题", max_length=100)
     body = BlockField("内容")
     name = LineField("姓名", max_length=50)
-    phone = models.CharField("联系电话", max_length=30)
-    email = models.EmailField("电子邮箱", blank=True, default="")
+    # Encrypted at rest (portal.encryption); the name stays plain for the salutation and
+    # the clerks' search. Nothing looks a letter up by phone or e-mail.
+    phone = EncryptedCharField("联系电话", max_length=30)
+    email = EncryptedEmailField("电子邮箱", blank=True, default="")
     consents_to_publish = models.BooleanField("同意公开", default=False)
     tracking_code = models.CharField("查询码", max_length=16, unique=True, editable=False)
     password_hash = models.CharField(max_length=128, editable=False)

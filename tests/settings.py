@@ -7,3 +7,7 @@ INSTALLED_APPS = [*INSTALLED_APPS, "tests.publishing"]
 ROOT_URLCONF = "tests.urls"
 # A test's transaction is rolled back, never committed: the counter moves at once.
 PUBLICATION_BUMP_ON_COMMIT = False
+# Unset personal-data keys are derived from SECRET_KEY, as with DEBUG (portal.encryption).
+PII_DEV_KEYS = True
+# The flush between transactional tests TRUNCATEs the audit log too (portal.audit).
+AUDIT_ALLOW_TRUNCATE_FOR_TESTS = True

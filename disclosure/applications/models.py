@@ -23,6 +23,12 @@ from disclosure.applications.vocabularies import (
     LetterType,
     Outcome,
 )
+from portal.encryption import (
+    BlindIndexField,
+    EncryptedCharField,
+    EncryptedEmailField,
+    EncryptedLineField,
+)
 from portal.fields import BlockField, LineField
 from portal.models import AppendOnly, Organization, Publishable, TimeStampedModel
 from portal.redaction import ADDRESS, EMAIL, ID_NUMBER, NAME, PHONE
@@ -48,14 +54,17 @@ class Application(TimeStampedModel):
     channel = models.CharField("申请方式", max_length=20, choices=Channel)
     applicant_type = models.CharField("申请人类型", max_length=20, choices=ApplicantType)
     # Personal data: shown to the handling clerks and (masked) on the applicant's own
-    # tracking page only; never in __str__, logs or public pages.
+    # tracking page only; never in __str__, logs or public pages. The document number,
+    # phone, address and e-mail are encrypted at rest (portal.encryption); the applicant's
+    # applications are found by the document number's blind index (109号 monthly count).
     name = LineField("姓名或名称", max_length=100)
     id_type = models.CharField("身份证明类型", max_length=20, choices=IdType)
-    id_number = models.CharField("证件号码", max_length=40)
+    id_number = EncryptedCharField("证件号码", max_length=40)
+    id_number_index = BlindIndexField("证件号码索引", source="id_number", purpose="id_number")
     contact_person = LineField("联系人", max_length=50, blank=True, default="")
-    phone = models.CharField("联系电话", max_length=30)
-    address = LineField("通信地址", max_length=200)
-    email = models.EmailField("电子邮箱", blank=True, default="")
+    phone = EncryptedCharField("联系电话", max_length=30)
+    address = EncryptedLineField("通信地址", max_length=200)
+    email = EncryptedEmailField("电子邮箱", blank=True, default="")
     postcode = models.CharField("邮政编码", max_length=6, blank=True, default="")
     info_title = LineField("所需信息名称", max_length=200)
     info_number = LineField("文号", max_length=100, blank=True, default="")
@@ -105,7 +114,7 @@ class Application(TimeStampedModel):
         indexes = [
             models.Index(fields=["organization", "status"], name="applications_app_org_status"),
             models.Index(fields=["status", "due_on"], name="applications_app_status_due"),
-            models.Index(fields=["id_type", "id_number"], name="applications_app_applicant"),
+            models.Index(fields=["id_type", "id_number_index"], name="applications_app_applicant"),
             models.Index(fields=["received_on"], name="applications_app_received"),
             models.Index(fields=["decided_on"], name="applications_app_decided"),
         ]

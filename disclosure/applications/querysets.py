@@ -119,7 +119,7 @@ class ApplicationQuerySet(HandledQuerySet):
                 Q(submitted_at__lt=OuterRef("submitted_at"))
                 | Q(submitted_at=OuterRef("submitted_at"), pk__lte=OuterRef("pk")),
                 id_type=OuterRef("id_type"),
-                id_number=OuterRef("id_number"),
+                id_number_index=OuterRef("id_number_index"),  # the number is encrypted
                 month=OuterRef("month_start"),
             )
             .order_by()
@@ -137,8 +137,10 @@ class ApplicationQuerySet(HandledQuerySet):
         return places.values_list("month_nth", flat=True).get()
 
     def of_applicant(self, *, id_type: str, id_number: str):
-        """One applicant's applications, identified by identity document (109号 counts)."""
-        return self.filter(id_type=id_type, id_number=id_number)
+        """One applicant's applications, identified by identity document (109号 counts),
+        found through the number's blind index (the number itself is encrypted)."""
+        digest = self.model._meta.get_field("id_number_index").digest(id_number)
+        return self.filter(id_type=id_type, id_number_index=digest)
 
     def in_organizations(self, organization_ids):
         return self.filter(organization_id__in=list(organization_ids))
