@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from mptt.admin import DraggableMPTTAdmin
 
+from portal.accounts.user_admin import TemporaryPasswordUserAdminMixin
 from portal.models import CalendarDay, Organization, User
 
 
@@ -15,7 +16,7 @@ class OrganizationAdmin(DraggableMPTTAdmin):
 
 
 @admin.register(User)
-class PortalUserAdmin(UserAdmin):
+class PortalUserAdmin(TemporaryPasswordUserAdminMixin, UserAdmin):
     list_display = ["username", "last_name", "first_name", "organization", "is_staff", "is_active"]
     list_filter = ["is_staff", "is_superuser", "is_active", "groups", "organization"]
     list_select_related = ["organization"]

@@ -7,11 +7,14 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from portal import editor_uploads, views
+from portal.accounts.forms import LockoutAuthenticationForm
 from portal.sitemaps import SITEMAPS
 
 admin.site.site_header = "政务公开门户管理"
 admin.site.site_title = "政务公开门户管理"
 admin.site.index_title = "信息发布与管理"
+# Login failures lock the name (and spraying the address): portal.accounts.lockout.
+admin.site.login_form = LockoutAuthenticationForm
 
 handler400 = "portal.errors.bad_request"
 handler403 = "portal.errors.permission_denied"

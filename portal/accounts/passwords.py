@@ -1,0 +1,68 @@
+"""Password history and expiry: what is recorded each time a password is set, and when an
+account's password stops being accepted for work in the admin."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth.hashers import check_password
+from django.db import transaction
+from django.utils import timezone
+
+from portal.accounts import policy
+from portal.accounts.models import PasswordHistory
+
+
+def password_record(*, user, now: datetime | None = None, remember: int) -> PasswordHistory:
+    """Record ``user``'s new password hash, keeping the newest ``remember`` rows (at least
+    one: the newest row dates the password)."""
+    with transaction.atomic():
+        entry = PasswordHistory.objects.create(
+            user=user, password=user.password, created_at=now or timezone.now()
+        )
+        stale = PasswordHistory.objects.filter(user=user).values_list("pk", flat=True)[
+            max(remember, 1) :
+        ]
+        PasswordHistory.objects.filter(pk__in=list(stale)).delete()
+    return entry
+
+
+def password_mark_temporary(*, user) -> None:
+    """The password an administrator just set for ``user`` must be changed at the next
+    login (an administrator knows it; 等保 requires the account holder's own secret)."""
+    entry = PasswordHistory.objects.filter(user=user).first()
+    if entry is None or entry.password != user.password:
+        entry = password_record(user=user, remember=policy.preset(settings.PASSWORD_POLICY).history)
+    entry.is_temporary = True
+    entry.save(update_fields=["is_temporary"])
+
+
+def was_used_before(*, user, password: str, remember: int) -> bool:
+    """Whether ``password`` is ``user``'s current password or one of the ``remember`` before it."""
+    hashes = [user.password] if user.password else []
+    if user.pk and remember:
+        hashes += PasswordHistory.objects.filter(user=user).values_list("password", flat=True)[
+            :remember
+        ]
+    return any(check_password(password, encoded) for encoded in dict.fromkeys(hashes))
+
+
+def password_expires_at(*, user) -> datetime | None:
+    """When ``user``'s password expires: at once for a temporary password, ``max_age_days``
+    after it was set (an account with no history counts from ``date_joined``), never when
+    the preset has no rotation."""
+    chosen = policy.preset(settings.PASSWORD_POLICY)
+    newest = PasswordHistory.objects.filter(user=user).first()
+    if newest is not None and newest.password == user.password and newest.is_temporary:
+        return newest.created_at
+    if not chosen.max_age_days:
+        return None
+    set_at = newest.created_at if newest is not None else user.date_joined
+    return set_at + timedelta(days=chosen.max_age_days)
+
+
+def days_left(*, expires_at: datetime, now: datetime) -> int:
+    """Whole days until ``expires_at``, counting a part of a day as a day (1 on the last day)."""
+    seconds = (expires_at - now).total_seconds()
+    return max(0, -int(-seconds // 86400))
