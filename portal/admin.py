@@ -4,6 +4,7 @@ from mptt.admin import DraggableMPTTAdmin
 
 from portal.accounts.user_admin import TemporaryPasswordUserAdminMixin
 from portal.models import CalendarDay, Organization, User
+from portal.roles.user_admin import RoleGrantsUserAdminMixin
 
 
 @admin.register(Organization)
@@ -16,7 +17,11 @@ class OrganizationAdmin(DraggableMPTTAdmin):
 
 
 @admin.register(User)
-class PortalUserAdmin(TemporaryPasswordUserAdminMixin, UserAdmin):
+class PortalUserAdmin(
+    TemporaryPasswordUserAdminMixin,  # a password set by an administrator is temporary
+    RoleGrantsUserAdminMixin,  # 三员分立 (portal.roles)
+    UserAdmin,
+):
     list_display = ["username", "last_name", "first_name", "organization", "is_staff", "is_active"]
     list_filter = ["is_staff", "is_superuser", "is_active", "groups", "organization"]
     list_select_related = ["organization"]

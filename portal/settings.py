@@ -103,7 +103,13 @@ INSTALLED_APPS = [
     "mptt",
     "import_export",
     "django_prose_editor",  # the rich-text editor's script and styles (portal.editor)
+    "portal.audit",  # the audit log (安全审计)
     "portal.accounts",  # ACCOUNTS: password policy, lockouts, session limits (账号与登录安全)
+    # --- ROLES (issue 13): 三员分立 and two-factor login (TOTP) for the administrators.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "portal.roles",
+    # --- end ROLES
 ]
 
 MIDDLEWARE = [
@@ -118,6 +124,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "portal.accounts.middleware.LoginThrottleMiddleware",  # ACCOUNTS: 429 for a sprayer
     "portal.accounts.middleware.SessionLimitsMiddleware",  # ACCOUNTS: idle and absolute limits
+    "portal.audit.middleware.AuditContextMiddleware",  # after authentication
+    "django_otp.middleware.OTPMiddleware",  # ROLES: request.user.is_verified()
+    "portal.roles.middleware.TwoFactorMiddleware",  # ROLES: administrators verify first
     "django.contrib.messages.middleware.MessageMiddleware",
     "portal.accounts.middleware.PasswordExpiryMiddleware",  # ACCOUNTS: after messages
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -137,6 +146,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.site",
+                "portal.context_processors.csp_nonce",  # <script nonce="{{ csp_nonce }}">
             ],
         },
     },
@@ -183,6 +193,13 @@ SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
 ALLOW_DEMO_ACCOUNTS = env_bool("ALLOW_DEMO_ACCOUNTS", False)
 # --- end ACCOUNTS
 LOGIN_URL = "admin:login"
+# --- ROLES (issue 13): superusers and the holders of administrator permissions (the three
+# roles of 三员分立, portal/roles/definitions.py) log in with a TOTP code as well; other
+# staff may enrol voluntarily. Turning it off is for a lab, never a deployment.
+ADMIN_2FA_REQUIRED = env_bool("ADMIN_2FA_REQUIRED", True)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "政务公开门户")
+OTP_TOTP_THROTTLE_FACTOR = 1  # wrong codes wait 1, 2, 4, 8 … seconds (django-otp)
+# --- end ROLES
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
@@ -223,8 +240,9 @@ SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# No inline script anywhere, so scripts need no nonce; the admin's widgets set inline
-# styles, which only the admin is allowed (portal.middleware).
+# Scripts and styles from this site only; inline ones only with the request's nonce, which
+# portal.middleware adds to script-src/style-src when a page writes it (none does today);
+# the admin's widgets set inline styles, which only the admin is allowed.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; "
     "frame-ancestors 'none'; form-action 'self'"
@@ -235,6 +253,11 @@ CONTENT_SECURITY_POLICY_ADMIN = CONTENT_SECURITY_POLICY + "; style-src 'self' 'u
 PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 0)
 CSRF_FAILURE_VIEW = "portal.errors.csrf_failure"
 
+# --- HARDENING (issue 13): REDIS_URL is the usual name of CACHE_REDIS_URL; with either,
+# page cache, rate limits and CAPTCHA use that Redis (tests/security/test_settings.py).
+CACHE_REDIS_URL = env("CACHE_REDIS_URL") or env("REDIS_URL")
+# --- end HARDENING
+
 # Public pages are cached per worker process and keyed on the publication counter
 # (portal/publication.py), so no shared cache server is needed; CACHE_REDIS_URL switches to
 # one shared Redis when memory per worker matters more than a network hop.
@@ -242,9 +265,9 @@ CACHES = {
     "default": (
         {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": env("CACHE_REDIS_URL"),
+            "LOCATION": CACHE_REDIS_URL,
         }
-        if env("CACHE_REDIS_URL")
+        if CACHE_REDIS_URL
         else {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_ENTRIES", 2000)},
@@ -255,8 +278,8 @@ CACHES = {
 # Rate limits of the mailbox's forms are shared by every app server: a table in the
 # database by default (`manage.py createcachetable`), the shared Redis when there is one.
 CACHES["ratelimit"] = (
-    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("CACHE_REDIS_URL")}
-    if env("CACHE_REDIS_URL")
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_REDIS_URL}
+    if CACHE_REDIS_URL
     else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "portal_ratelimit"}
 )
 RATELIMIT_CACHE = "ratelimit"
@@ -410,3 +433,11 @@ LOGGING = {
 BENCH_ENDPOINTS = env_bool("PORTAL_BENCH_ENDPOINTS", False)  # `make bench` only
 SITE_ICP = env("SITE_ICP")  # ICP备案号 shown in the footer when set
 SITE_IDENTIFIER = env("SITE_IDENTIFIER")  # 政府网站标识码 (国办发〔2017〕47号)
+
+# --- Audit log (portal.audit) ----------------------------------------------------------
+# Rows older than the retention (at least 180 days: 网络安全法 Art 21) may be moved to gzip
+# archives (`manage.py archive_audit`); X-Forwarded-For counts only from TRUSTED_PROXIES
+# (IP addresses or CIDR networks of our own reverse proxies).
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 180)
+AUDIT_ARCHIVE_DIR = Path(env("AUDIT_ARCHIVE_DIR", str(BASE_DIR / "var" / "audit-archive")))
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")

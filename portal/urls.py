@@ -49,6 +49,8 @@ urlpatterns = [
         editor_uploads.image_upload,
         name="editor-image-upload",
     ),
+    # The second step of the admin login (portal.roles), before the admin's catch-all.
+    path("admin/otp/", include("portal.roles.urls")),
     path("admin/", admin.site.urls),
 ]
 

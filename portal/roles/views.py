@@ -1,0 +1,113 @@
+"""The second step of the admin login (/admin/otp/) and enrolment (/admin/otp/setup/)."""
+
+from urllib.parse import urlencode
+
+from django.contrib import admin, messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
+from django_otp import login as otp_login
+
+from portal.roles.forms import TokenForm
+from portal.roles.two_factor import (
+    HAS_DEVICE_SESSION_KEY,
+    confirmed_device,
+    pending_device,
+    qr_code_data_uri,
+    readable_secret,
+    requires_two_factor,
+)
+
+WRONG_CODE = "动态验证码不正确或已过期，请输入身份验证器中当前显示的数字。"
+
+
+def _next_url(request) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse("admin:index")
+
+
+def _with_next(name: str, request) -> str:
+    return reverse(name) + "?" + urlencode({"next": _next_url(request)})
+
+
+def _verified(request, device) -> HttpResponseRedirect:
+    """Mark the session as verified by ``device`` under a new session key."""
+    request.session.cycle_key()  # the key that saw only the password does not carry on
+    otp_login(request, device)
+    request.session[HAS_DEVICE_SESSION_KEY] = True
+    return HttpResponseRedirect(_next_url(request))
+
+
+def _check(form, device) -> bool:
+    """Whether the form's code is right for ``device``; adds the error otherwise. Wrong
+    codes make the device wait 1, 2, 4 … seconds before it accepts another (django-otp)."""
+    allowed, _ = device.verify_is_allowed()
+    if not allowed:
+        form.add_error("token", "错误次数过多，请稍等片刻后再输入新的动态验证码。")
+        return False
+    if device.verify_token(form.cleaned_data["token"]):
+        return True
+    form.add_error("token", WRONG_CODE)
+    return False
+
+
+def _render(request, template, context):
+    return render(
+        request,
+        template,
+        {**admin.site.each_context(request), "next": _next_url(request), **context},
+    )
+
+
+@sensitive_post_parameters("token")
+@csrf_protect
+@never_cache
+@login_required
+def otp_verify(request):
+    if request.user.is_verified():
+        return HttpResponseRedirect(_next_url(request))
+    device = confirmed_device(request.user)
+    if device is None:
+        return HttpResponseRedirect(_with_next("roles:otp-setup", request))
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and _check(form, device):
+        return _verified(request, device)
+    return _render(request, "roles/otp_verify.html", {"form": form, "title": "双因素认证"})
+
+
+@sensitive_post_parameters("token")
+@csrf_protect
+@never_cache
+@login_required
+def otp_setup(request):
+    if confirmed_device(request.user) is not None:
+        if not request.user.is_verified():
+            return HttpResponseRedirect(_with_next("roles:otp-verify", request))
+        return _render(request, "roles/otp_enrolled.html", {"title": "双因素认证"})
+    device = pending_device(request.user)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and _check(form, device):
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        messages.success(request, "已启用双因素认证：以后每次登录都需要输入动态验证码。")
+        return _verified(request, device)
+    return _render(
+        request,
+        "roles/otp_setup.html",
+        {
+            "form": form,
+            "title": "启用双因素认证",
+            "secret": readable_secret(device),
+            "qr_code": qr_code_data_uri(device),
+            "required": requires_two_factor(request.user),
+        },
+    )
