@@ -22,6 +22,7 @@ from django.db.models import F
 from django.http import HttpResponse
 from django.utils import timezone
 
+from portal.middleware import nonce_used
 from portal.models import PublicationState, Publishable
 from portal.search import terms
 
@@ -194,7 +195,9 @@ def cached_page(request, render: Callable[[], HttpResponse], *, vary: str = "") 
         response.page_cache = "hit"
         return response
     response = render()
-    if response.status_code == 200 and not response.streaming:
+    # A page that wrote this request's CSP nonce would replay it under another request's
+    # policy (and block its own script): such pages are never stored.
+    if response.status_code == 200 and not response.streaming and not nonce_used(request):
         attributes = {
             name: getattr(response, name) for name in KEPT_ATTRIBUTES if hasattr(response, name)
         }

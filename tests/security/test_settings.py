@@ -1,0 +1,103 @@
+"""Settings chosen from the environment: the shared cache that rate limits and CAPTCHA
+answers use, and a production configuration that ``check --deploy`` accepts."""
+
+import os
+import runpy
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.test import override_settings
+
+SETTINGS_FILE = Path(settings.BASE_DIR) / "portal" / "settings.py"
+REDIS = "django.core.cache.backends.redis.RedisCache"
+
+
+def settings_with(monkeypatch, **environment) -> dict:
+    """The names portal/settings.py defines when the environment holds ``environment``."""
+    monkeypatch.setenv("PORTAL_SKIP_DOTENV", "1")  # a developer's .env must not decide
+    monkeypatch.setenv("DEBUG", "true")
+    for name in ("REDIS_URL", "CACHE_REDIS_URL"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(SETTINGS_FILE))
+
+
+def test_without_redis_rate_limits_are_counted_in_the_shared_database_table(monkeypatch):
+    caches = settings_with(monkeypatch)["CACHES"]
+    assert caches["ratelimit"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+    assert caches["default"]["BACKEND"].endswith("LocMemCache")
+
+
+def test_redis_url_puts_rate_limits_captcha_and_pages_in_that_redis(monkeypatch):
+    found = settings_with(monkeypatch, REDIS_URL="redis://10.0.0.5:6379/2")
+    assert found["RATELIMIT_CACHE"] == "ratelimit"  # portal.antiabuse's counters and CAPTCHA
+    for alias in ("ratelimit", "default"):
+        assert found["CACHES"][alias] == {"BACKEND": REDIS, "LOCATION": "redis://10.0.0.5:6379/2"}
+
+
+def test_cache_redis_url_wins_over_redis_url(monkeypatch):
+    found = settings_with(
+        monkeypatch, REDIS_URL="redis://one:6379/0", CACHE_REDIS_URL="redis://two:6379/0"
+    )
+    assert found["CACHES"]["ratelimit"]["LOCATION"] == "redis://two:6379/0"
+
+
+PRODUCTION = {
+    "DEBUG": False,
+    "SECRET_KEY": secrets.token_urlsafe(50),
+    "ALLOWED_HOSTS": ["zwgk.example.gov.cn"],
+    "SECURE_SSL_REDIRECT": True,
+    "SECURE_HSTS_SECONDS": 31_536_000,
+    "SESSION_COOKIE_SECURE": True,
+    "CSRF_COOKIE_SECURE": True,
+    "CAPTCHA_TEST_MODE": False,
+    "RATELIMIT_ENABLE": True,
+    "AUDIT_ALLOW_TRUNCATE_FOR_TESTS": False,  # tests/settings.py turns it on
+}
+
+
+@pytest.mark.django_db
+def test_check_deploy_passes_with_production_settings():
+    with override_settings(**PRODUCTION):
+        call_command("check", "--deploy", fail_level="WARNING")  # SystemCheckError otherwise
+
+
+@pytest.mark.django_db
+def test_check_deploy_fails_when_a_production_setting_is_missing():
+    from django.core.management.base import SystemCheckError
+
+    with override_settings(**{**PRODUCTION, "SESSION_COOKIE_SECURE": False}):
+        with pytest.raises(SystemCheckError, match="SESSION_COOKIE_SECURE"):
+            call_command("check", "--deploy", fail_level="WARNING")
+
+
+def test_check_deploy_passes_with_the_real_settings_module_and_a_production_environment():
+    """What CI runs (the Makefile's ``test`` target): portal.settings itself, no test
+    settings, the environment a deployment sets."""
+    environment = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("SECURE_", "SESSION_", "CSRF_", "DEBUG", "CAPTCHA", "RATELIMIT"))
+    }
+    environment.update(
+        DJANGO_SETTINGS_MODULE="portal.settings",
+        PORTAL_SKIP_DOTENV="1",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="zwgk.example.gov.cn",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
