@@ -21,6 +21,7 @@ from mailbox.clock import calendar_around
 from mailbox.deadlines import DUE_SOON, OVERDUE, days_left, urgency
 from mailbox.forms import AssignForm, ExtendForm, NoteForm, ReplyTextForm
 from mailbox.models import MOVES, Letter, LetterAttachment, LetterEvent, Mailbox, Reply
+from portal.audit import record_personal_data_view
 from portal.redaction import find_personal_data, mask_email, mask_name, mask_phone, redact
 from portal.workflow_admin import ReviewQueueFilter, WorkflowAdminMixin
 
@@ -315,6 +316,7 @@ class LetterAdmin(admin.ModelAdmin):
         extra_context = extra_context or {}
         if letter is not None and letter.sees_personal:
             extra_context["letter_steps"] = self.available_steps(request, letter)
+            record_personal_data_view(request, letter, ["姓名", "联系电话", "电子邮箱", "内容"])
         return super().change_view(request, object_id, form_url, extra_context)
 
     def step_view(self, request, object_id, step):
@@ -369,6 +371,7 @@ class LetterAdmin(admin.ModelAdmin):
         letter = self.get_object(request, unquote(object_id))
         if letter is None or not letter.sees_personal:
             raise PermissionDenied
+        record_personal_data_view(request, letter, [f"附件 {attachment_id}"])
         attachment = LetterAttachment.objects.filter(letter=letter, pk=attachment_id).first()
         if attachment is None:
             raise Http404

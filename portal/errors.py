@@ -48,6 +48,10 @@ def bad_request(request, exception=None):
 
 
 def permission_denied(request, exception=None):
+    # Every refused authorisation is audited (once: the audit middleware may have already).
+    from portal.audit import record_refusal
+
+    record_refusal(request, exception)
     return error_response(403)
 
 

@@ -39,6 +39,7 @@ from disclosure.applications.models import (
 from disclosure.applications.querysets import handling_scope
 from disclosure.applications.services.base import HANDLE
 from disclosure.applications.vocabularies import Channel, ServiceMethod, outcome_full_label
+from portal.audit import record_personal_data_view
 from portal.models import CalendarDay
 from portal.redaction import mask_email, mask_id_number, mask_name, mask_phone, redact
 
@@ -362,6 +363,8 @@ class ApplicationAdmin(admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         application = self._scoped_object(request, object_id)
+        if application.sees_personal:
+            record_personal_data_view(request, application, ["申请人信息", "所需信息描述"])
         today = timezone.localdate()
         letter = AnswerLetter.objects.filter(application=application).first()
         clock = services.clock_of(application, today=today)

@@ -20,6 +20,7 @@ from disclosure.applications.admin_views import refusal, sees_personal
 from disclosure.applications.models import AnswerLetter
 from disclosure.applications.vocabularies import outcome_full_label
 from portal import workflow
+from portal.audit import record_personal_data_view
 from portal.models import Status as PublicationStatus
 from portal.redaction import redact
 from portal.scopes import acting_scope, in_scope
@@ -162,6 +163,7 @@ class AnswerLetterAdmin(WorkflowAdminMixin, admin.ModelAdmin):
 
     def file_view(self, request, object_id, fmt):
         letter = self._letter_for_handler(request, object_id)
+        record_personal_data_view(request, letter.application, [f"告知书（{fmt}）"])
         # Imported here: the renderers pull in reportlab and python-docx, which only these
         # two downloads need.
         if fmt == "pdf":
@@ -186,6 +188,8 @@ class AnswerLetterAdmin(WorkflowAdminMixin, admin.ModelAdmin):
         extra_context = extra_context or {}
         if letter is not None:
             handler = sees_personal(request.user, letter.application)
+            if handler:
+                record_personal_data_view(request, letter.application, ["告知书"])
             generated = services.generated_text(letter)
             if not handler:
                 generated = redact(generated, known=letter.application.known_personal_data)
