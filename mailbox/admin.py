@@ -395,8 +395,10 @@ class LetterAdmin(admin.ModelAdmin):
                 letter.tracking_code, letter.mailbox.name, letter.get_kind_display(),
                 letter.subject if personal else redact(letter.subject, known=letter.known_personal_data),
                 letter.name if personal else mask_name(letter.name),
-                letter.phone if personal else mask_phone(letter.phone),
-                letter.email if personal else mask_email(letter.email),
+                # Contacts masked even for the handler (issue 13): a file travels further
+                # than a screen; the letter's page shows them in full.
+                mask_phone(letter.phone),
+                mask_email(letter.email),
                 letter.get_status_display(),
                 letter.department.name if letter.department else "",
                 f"{timezone.localdate(letter.received_at)}",

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
 from mailbox import services, stats
@@ -52,6 +53,7 @@ def _open_mailbox(slug: str) -> Mailbox:
     return get_object_or_404(Mailbox.objects.select_related("organization"), slug=slug)
 
 
+@sensitive_post_parameters()  # the whole form: it is the citizen's (error reports)
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def letter_create(request, slug):
@@ -129,6 +131,7 @@ def _success_page(request, letter, token):
     return response
 
 
+@sensitive_post_parameters()  # the whole form: it is the citizen's (error reports)
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def letter_track(request):
@@ -187,6 +190,7 @@ def _track_result(request, letter, *, rating_form=None, status=200, rated=False)
     return response
 
 
+@sensitive_post_parameters()  # the whole form: it is the citizen's (error reports)
 @never_cache
 @require_http_methods(["POST"])
 def letter_rate(request):

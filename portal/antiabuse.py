@@ -17,7 +17,6 @@ Each form signs its challenges in its own ``namespace`` (the mailbox keeps its h
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 import time
 from dataclasses import dataclass
@@ -26,6 +25,8 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import caches
 from django.utils.crypto import constant_time_compare, salted_hmac
+
+from portal.encryption import blind_index
 
 CAPTCHA_NAMESPACE = "mailbox"
 CAPTCHA_MAX_AGE = 60 * 60  # seconds: an older person may take their time writing
@@ -127,8 +128,9 @@ def _cache():
 
 
 def _key(scope: str, value: str) -> str:
-    # Hashed: no telephone number or address is ever a cache key in clear.
-    return hashlib.sha256(f"{scope}:{value}".encode()).hexdigest()[:40]
+    # A keyed hash: no telephone or ID number is ever a cache key in clear, nor a plain
+    # hash, which trying every possible number would reverse (portal.encryption).
+    return blind_index(value, purpose=f"ratelimit:{scope}")[:40]
 
 
 def allow(scope: str, value: str, *, limit: int, window: int) -> bool:

@@ -16,6 +16,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
 from disclosure.applications import services
@@ -75,6 +76,7 @@ def _office():
     return organization, (guide if guide is not None and guide.is_live else None)
 
 
+@sensitive_post_parameters()  # the whole form: it is the citizen's (error reports)
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def application_create(request):
@@ -150,6 +152,7 @@ def _success_page(request, application, token):
     return response
 
 
+@sensitive_post_parameters()  # the whole form: it is the citizen's (error reports)
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def application_track(request):
