@@ -51,6 +51,10 @@ class SessionLimitsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            # Nobody is logged in without a session cookie: the session is not even read,
+            # so public pages keep their caching headers (no Vary: Cookie).
+            return self.get_response(request)
         user = request.user
         if user.is_authenticated:
             now = time.time()
@@ -77,10 +81,11 @@ class PasswordExpiryMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = request.user
-        if user.is_authenticated and user.is_staff:
-            admin_root = reverse("admin:index")
-            if request.path.startswith(admin_root):
+        if settings.SESSION_COOKIE_NAME in request.COOKIES and request.path.startswith(
+            reverse("admin:index")
+        ):
+            user = request.user
+            if user.is_authenticated and user.is_staff:
                 refusal = self._check(request, user)
                 if refusal is not None:
                     return refusal

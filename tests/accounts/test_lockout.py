@@ -1,0 +1,171 @@
+"""Login failures: lock per name, throttle per address, one message for every failure."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+from django.utils import timezone
+
+from portal.accounts import signals
+from portal.accounts.forms import INVALID_MESSAGE, LOCKED_MESSAGE
+from portal.accounts.lockout import lockout_lift
+from portal.accounts.models import Lockout, LoginFailure
+from tests.accounts.conftest import PASSWORD, log_in
+from tests.portal.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def errors_html(response) -> str:
+    """The login page's error list, as rendered."""
+    match = re.search(r'<p class="errornote">.*?</p>|<ul class="errorlist[^"]*".*?</ul>',
+                      response.content.decode(), re.S)  # fmt: skip
+    assert match, response.content.decode()
+    return match.group(0)
+
+
+def fail(client, username, times, **extra):
+    return [log_in(client, username, "Wrong-password-1", **extra) for _ in range(times)]
+
+
+def test_five_failures_within_fifteen_minutes_lock_the_account(client, staff):
+    responses = fail(client, staff.username, 5)
+    assert LOCKED_MESSAGE in responses[-1].content.decode()
+    response = log_in(client, staff.username, PASSWORD)  # even the right password
+    assert response.status_code == 200
+    assert LOCKED_MESSAGE in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_four_failures_do_not_lock(client, staff):
+    fail(client, staff.username, 4)
+    assert log_in(client, staff.username, PASSWORD).status_code == 302
+
+
+def test_five_failures_spread_over_more_than_fifteen_minutes_do_not_lock(client, staff):
+    fail(client, staff.username, 4)
+    LoginFailure.objects.update(at=timezone.now() - timedelta(minutes=16))
+    response = fail(client, staff.username, 1)[0]
+    assert LOCKED_MESSAGE not in response.content.decode()
+    assert log_in(client, staff.username, PASSWORD).status_code == 302
+
+
+def test_the_lock_ends_after_thirty_minutes(client, staff):
+    fail(client, staff.username, 5)
+    Lockout.objects.update(locked_until=timezone.now() - timedelta(seconds=1))
+    LoginFailure.objects.update(at=timezone.now() - timedelta(minutes=30))
+    assert log_in(client, staff.username, PASSWORD).status_code == 302
+
+
+def test_the_lock_lasts_thirty_minutes(client, staff):
+    fail(client, staff.username, 5)
+    lockout = Lockout.objects.get(kind=Lockout.Kind.ACCOUNT)
+    assert lockout.locked_until - lockout.locked_at == timedelta(minutes=30)
+
+
+def test_names_differing_in_case_share_one_count(client, staff):
+    fail(client, staff.username.upper(), 5)
+    assert LOCKED_MESSAGE in log_in(client, staff.username, PASSWORD).content.decode()
+
+
+def test_unknown_name_and_wrong_password_get_the_same_error(client, staff):
+    wrong_password = log_in(client, staff.username, "Wrong-password-1")
+    unknown_name = log_in(client, "nobody-here", "Wrong-password-1")
+    assert wrong_password.status_code == unknown_name.status_code == 200
+    assert errors_html(wrong_password) == errors_html(unknown_name)
+    assert INVALID_MESSAGE in errors_html(unknown_name)
+
+
+def test_an_unknown_name_locks_like_an_existing_one(client, staff):
+    known = fail(client, staff.username, 6)
+    unknown = fail(client, "nobody-here", 6)
+    for a, b in zip(known, unknown, strict=True):
+        assert errors_html(a) == errors_html(b)
+    assert LOCKED_MESSAGE in errors_html(unknown[-1])
+
+
+def test_a_lock_sends_account_locked_and_a_refusal_sends_login_refused(client, staff):
+    locked, refused = [], []
+
+    def on_locked(sender, **kwargs):
+        locked.append(kwargs)
+
+    def on_refused(sender, **kwargs):
+        refused.append(kwargs)
+
+    signals.account_locked.connect(on_locked)
+    signals.login_refused.connect(on_refused)
+    try:
+        fail(client, staff.username, 6)
+    finally:
+        signals.account_locked.disconnect(on_locked)
+        signals.login_refused.disconnect(on_refused)
+    assert [(k["username"], k["ip"]) for k in locked] == [(staff.username, "127.0.0.1")]
+    assert [(k["username"], k["reason"]) for k in refused] == [(staff.username, "account_locked")]
+
+
+def test_thirty_failures_from_one_address_across_names_get_429(client, db):
+    for n in range(30):
+        log_in(client, f"sprayed{n}", "Summer-2026-pw")
+    response = log_in(client, "sprayed31", "Summer-2026-pw")
+    assert response.status_code == 429
+    assert "请 15 分钟后再试" in response.content.decode()
+    other = log_in(client, "sprayed31", "Summer-2026-pw", REMOTE_ADDR="10.1.2.3")
+    assert other.status_code == 200  # another address is not refused
+
+
+def test_the_address_lock_ends_after_fifteen_minutes(client, db):
+    for n in range(30):
+        log_in(client, f"sprayed{n}", "Summer-2026-pw")
+    lockout = Lockout.objects.get(kind=Lockout.Kind.IP)
+    assert lockout.locked_until - lockout.locked_at == timedelta(minutes=15)
+    Lockout.objects.update(locked_until=timezone.now())
+    assert log_in(client, "sprayed31", "Summer-2026-pw").status_code == 200
+
+
+def security_admin():
+    user = UserFactory(username="anquan", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="unlock_account"))
+    return user
+
+
+def test_a_security_administrator_unlocks_from_the_lockout_page(client, staff):
+    fail(client, staff.username, 5)
+    lockout = Lockout.objects.get(kind=Lockout.Kind.ACCOUNT)
+    client.force_login(security_admin())
+    changelist = reverse("admin:accounts_lockout_changelist")
+    page = client.get(changelist + "?state=active")
+    assert page.status_code == 200 and staff.username in page.content.decode()
+    assert "解锁所选账号或地址" in page.content.decode()
+    response = client.post(
+        changelist, {"action": "lift_selected", "_selected_action": [lockout.pk]}
+    )
+    assert response.status_code == 302
+    lockout.refresh_from_db()
+    assert lockout.unlocked_at is not None
+    client.logout()
+    assert log_in(client, staff.username, PASSWORD).status_code == 302
+
+
+def test_staff_without_the_permission_cannot_see_or_unlock(client, staff):
+    fail(client, staff.username, 5)
+    lockout = Lockout.objects.get()
+    other = UserFactory(is_staff=True)
+    client.force_login(other)
+    assert client.get(reverse("admin:accounts_lockout_changelist")).status_code == 403
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        lockout_lift(lockout=lockout, by=other)
+    lockout.refresh_from_db()
+    assert lockout.unlocked_at is None
+
+
+def test_a_successful_login_starts_the_count_afresh(client, staff):
+    fail(client, staff.username, 4)
+    assert log_in(client, staff.username, PASSWORD).status_code == 302
+    client.logout()
+    fail(client, staff.username, 4)
+    assert log_in(client, staff.username, PASSWORD).status_code == 302
