@@ -23,4 +23,19 @@ def _test_settings(settings, tmp_path):
     settings.SEARCH_TERMS_FLUSH_SECONDS = 0  # popular searches written after each request
 
 
+@pytest.fixture
+def client():
+    """Django's test client; an administrator it logs in has passed the second factor too
+    (portal.roles: superusers and administrators must use TOTP), as after a real login."""
+    from tests.roles.clients import VerifiedClient
+
+    return VerifiedClient()
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    client.force_login(admin_user)
+    return client
+
+
 from tests.portal.roles import agency  # noqa: E402,F401  (fixture shared by app tests)
