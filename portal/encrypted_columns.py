@@ -97,6 +97,21 @@ def reencrypt_columns(connection, table, columns) -> int:
     return _rewrite(connection, table, columns, rotate)
 
 
+def encrypted_columns() -> list[tuple[str, list[str]]]:
+    """(table, encrypted columns) of every installed model with encrypted fields; the
+    tables are keyed by ``id`` (the project's BigAutoField)."""
+    from django.apps import apps
+
+    from portal.encryption import EncryptedMixin
+
+    found = []
+    for model in apps.get_models():
+        columns = [f.column for f in model._meta.local_fields if isinstance(f, EncryptedMixin)]
+        if columns and not model._meta.proxy:
+            found.append((model._meta.db_table, columns))
+    return found
+
+
 def encrypt_columns_operation(
     table: str, columns: list[str], digests: dict[str, tuple[str, str]] | None = None
 ) -> migrations.RunPython:
