@@ -13,10 +13,11 @@ from disclosure import demo
 from disclosure.models import ColumnPage, DisclosureGuide, Document, Genre, TopicCategory
 from disclosure.services import document_create, document_migrate
 from portal import workflow
+from portal.accounts.demo import DEMO_PASSWORD
 from portal.models import Organization
 from portal.richtext import plain_text_to_html
+from portal.roles.demo import DEMO_TOTP_SECRET, demo_device_enrol
 
-DEMO_PASSWORD = "zwgk-Demo-2026"
 GENERATED_DOCUMENTS = 48
 
 # username → (name and role group, organization)
@@ -25,7 +26,13 @@ ACCOUNTS = {
     "reviewer": ("审核员", "重庆市民政局办公室"),
     "publisher": ("发布员", "重庆市民政局宣传信息处"),
     "supervisor": ("督查员", "重庆市民政局"),
+    # 三员分立 (portal.roles): each administrator role on its own account.
+    "sysadmin": ("系统管理员", "重庆市民政局办公室"),
+    "secadmin": ("安全管理员", "重庆市民政局办公室"),
+    "auditor": ("审计管理员", "重庆市民政局办公室"),
 }
+# Accounts that log in with a second factor: pre-enrolled with the published demo secret.
+TWO_FACTOR_ACCOUNTS = ["admin", "sysadmin", "secadmin", "auditor"]
 
 
 class Command(BaseCommand):
@@ -42,7 +49,10 @@ class Command(BaseCommand):
         self._rules_column()
         self.stdout.write(
             f"演示数据就绪：{len(organizations)} 个机构，{len(documents)} 个文件，"
-            f"演示账号 admin、{'、'.join(ACCOUNTS)}（密码 {DEMO_PASSWORD}）。"
+            f"演示账号 admin、{'、'.join(ACCOUNTS)}（密码 {DEMO_PASSWORD}）。\n"
+            f"{'、'.join(TWO_FACTOR_ACCOUNTS)} 登录时还需动态验证码：运行 "
+            f"`manage.py demo_totp <账号>` 获取，或在身份验证器应用中添加演示密钥 "
+            f"{DEMO_TOTP_SECRET}。"
         )
 
     def _organizations(self) -> dict[str, Organization]:
@@ -223,4 +233,6 @@ class Command(BaseCommand):
                 user.set_password(DEMO_PASSWORD)
                 user.save()
                 user.groups.set(Group.objects.filter(name=role))
+        for user in User.objects.filter(username__in=TWO_FACTOR_ACCOUNTS):
+            demo_device_enrol(user=user)
         return admin
