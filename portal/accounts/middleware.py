@@ -63,7 +63,6 @@ class SessionLimitsMiddleware:
                 sessions.session_forget(session_key=request.session.session_key)
                 request.session.flush()
                 request.user = AnonymousUser()
-                messages.info(request, "登录已超时，请重新登录。")
                 signals.session_expired.send(sender=type(user), user=user, reason=reason)
             else:
                 sessions.touch(request.session, now=now)

@@ -28,6 +28,20 @@ def password_record(*, user, now: datetime | None = None, remember: int) -> Pass
     return entry
 
 
+def password_set(*, user, password: str, remember: int) -> bool:
+    """Record the password ``user`` was just given; False when it is the newest recorded
+    password again under a new hash (Django rehashes at login when the hasher or its cost
+    changes): then the row keeps its date and temporary flag, so a rehash neither renews
+    an expiring password nor clears one an administrator set."""
+    newest = PasswordHistory.objects.filter(user=user).first()
+    if newest is not None and check_password(password, newest.password):
+        newest.password = user.password
+        newest.save(update_fields=["password"])
+        return False
+    password_record(user=user, remember=remember)
+    return True
+
+
 def password_mark_temporary(*, user) -> None:
     """The password an administrator just set for ``user`` must be changed at the next
     login (an administrator knows it; 等保 requires the account holder's own secret)."""

@@ -108,8 +108,8 @@ class PasswordHistoryValidator:
     def password_changed(self, password, user=None):
         if user is None or not user.pk:
             return
-        passwords.password_record(user=user, remember=self.remember)
-        sessions.sessions_end(user=user)
+        if passwords.password_set(user=user, password=password, remember=self.remember):
+            sessions.sessions_end(user=user)
 
     def get_help_text(self):
         if not self.remember:

@@ -167,3 +167,18 @@ def test_an_older_hash_is_rewritten_with_argon2id_at_login(client, settings):
     assert log_in(client, user.username, PASSWORD).status_code == 302
     user.refresh_from_db()
     assert user.password.startswith("argon2$argon2id$")
+
+
+def test_a_rehash_at_login_neither_renews_nor_clears_an_expired_password(client, settings):
+    from portal import settings as production
+
+    user = UserFactory(is_staff=True)
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    set_password(user, PASSWORD)
+    age_password(user, days=91)
+    settings.PASSWORD_HASHERS = production.PASSWORD_HASHERS
+    assert log_in(client, user.username, PASSWORD).status_code == 302
+    user.refresh_from_db()
+    assert user.password.startswith("argon2$")
+    assert PasswordHistory.objects.filter(user=user).count() == 1
+    assert client.get(reverse("admin:index"))["Location"] == reverse("admin:password_change")
