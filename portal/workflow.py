@@ -27,7 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from portal import publication, search, signals
+from portal import audit, publication, search, signals
 from portal.models import Publishable, Revision, Status, WorkflowEvent
 from portal.scopes import acting_scope, in_scope
 
@@ -319,6 +319,7 @@ def record(item, *, action, from_status, by, at, note="") -> WorkflowEvent:
     (event,) = record_many(
         [item], action=action, from_statuses={item.pk: from_status}, by=by, at=at, note=note
     )
+    audit.record_transition(event, item)  # one step, one audit row (bulk imports: one per import)
     return event
 
 

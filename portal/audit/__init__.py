@@ -23,6 +23,14 @@ def record_refusal(request, exception=None) -> None:
     record_refused(request, exception)
 
 
+def record_transition(event, item=None) -> None:
+    """A history row written without ``post_save`` (``portal.workflow`` inserts its rows in
+    bulk) as a ``workflow_transition``; ``item`` is the object it is about."""
+    from portal.audit.receivers import record_transition as record_history
+
+    record_history(event, item)
+
+
 def client_ip(request) -> str:
     """The client's address, trusting X-Forwarded-For only from ``TRUSTED_PROXIES``."""
     from portal.audit.network import client_ip as address

@@ -51,36 +51,53 @@ def connect() -> None:
 
 
 def connect_account_signals() -> None:
-    """Lockouts, unlocks and refused logins, sent by ``portal.accounts`` when it is there."""
+    """Lockouts, unlocks, refused logins and expired sessions, sent by ``portal.accounts``
+    (looked up by name: the audit log works without it)."""
     if importlib.util.find_spec("portal.accounts") is None:
         return
     if importlib.util.find_spec("portal.accounts.signals") is None:
         return
     signals = importlib.import_module("portal.accounts.signals")
-    for name, action, result in (
-        ("account_locked", Action.LOCKOUT, Result.FAILURE),
-        ("account_unlocked", Action.UNLOCK, Result.SUCCESS),
-        ("login_refused", Action.LOGIN_REFUSED, Result.FAILURE),
+    for name, receiver in (
+        ("account_locked", on_account_locked),
+        ("ip_locked", on_ip_locked),
+        ("login_refused", on_login_refused),
+        ("lockout_lifted", on_lockout_lifted),
+        ("session_expired", on_session_expired),
     ):
         signal = getattr(signals, name, None)
         if signal is not None:
-            signal.connect(
-                _account_receiver(action, result), weak=False, dispatch_uid=f"audit-{name}"
-            )
+            signal.connect(receiver, dispatch_uid=f"audit-{name}")
 
 
-def _account_receiver(action, result):
-    def receiver(sender, username="", ip="", **kwargs):
-        by = kwargs.get("by")
-        reason = str(kwargs.get("reason", "") or "")
-        details = {"ip": str(ip or ""), "account": str(username or "")}
-        if by is not None:  # an unlock by a security administrator: the actor is them
-            record(action, result=result, actor=by, reason=reason, details=details)
-        else:
-            record(action, result=result, username=str(username or ""), reason=reason,
-                   details=details, actor=_anonymous())  # fmt: skip
+REFUSALS = {"account_locked": "账号已锁定", "ip_locked": "来源地址已锁定"}
+EXPIRIES = {"idle": "空闲超时", "absolute": "超过会话最长时间"}
 
-    return receiver
+
+def on_account_locked(sender, username="", ip="", **kwargs):
+    record(Action.LOCKOUT, result=Result.FAILURE, username=str(username or ""), actor=_anonymous(),
+           object_type="account", object_repr=str(username or ""),
+           reason="连续登录失败，账号被锁定", details={"trigger_ip": str(ip or "")})  # fmt: skip
+
+
+def on_ip_locked(sender, ip="", **kwargs):
+    record(Action.LOCKOUT, result=Result.FAILURE, actor=_anonymous(), object_type="ip",
+           object_id=str(ip or ""), reason="来源地址登录失败过多，被锁定")  # fmt: skip
+
+
+def on_login_refused(sender, username="", ip="", reason="", **kwargs):
+    record(Action.LOGIN_REFUSED, result=Result.FAILURE, username=str(username or ""),
+           actor=_anonymous(), reason=REFUSALS.get(reason, str(reason or "")),
+           details={"ip": str(ip or "")})  # fmt: skip
+
+
+def on_lockout_lifted(sender, lockout=None, by=None, **kwargs):
+    record(Action.UNLOCK, actor=by, object_type=f"lockout.{getattr(lockout, 'kind', '')}",
+           object_repr=str(getattr(lockout, "key", "") or ""), reason="安全管理员解除锁定")  # fmt: skip
+
+
+def on_session_expired(sender, user=None, reason="", **kwargs):
+    record(Action.LOGOUT, actor=user, reason=f"会话结束：{EXPIRIES.get(reason, reason)}")
 
 
 class _Anonymous:
@@ -233,7 +250,15 @@ def case_models() -> set:
 def on_history_row(sender, instance, created, raw=False, **kwargs):
     if raw or not created:
         return
+    record_transition(instance)
+
+
+def record_transition(instance, item=None) -> None:
+    """One history row as a ``workflow_transition``; ``item`` names the object when the
+    row does not reach it (the publications' generic history)."""
     object_type, object_id, object_repr = _subject(instance)
+    if item is not None:
+        object_repr = str(item)
     step = getattr(instance, "action", None) or getattr(instance, "kind", "")
     display = getattr(
         instance, f"get_{'action' if hasattr(instance, 'action') else 'kind'}_display"

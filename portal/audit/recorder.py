@@ -22,6 +22,7 @@ from portal.redaction import redact
 
 # pg_advisory_xact_lock's key for the audit chain ("audit" in ASCII).
 CHAIN_LOCK = 0x6175646974
+DIGEST = re.compile(r"[0-9a-f]{64}")  # a SHA-256 in hex: its digit runs are no phone number
 # Keys of ``details`` that would carry a secret: dropped whatever the caller passes.
 SECRET_KEY = re.compile(r"passw|token|secret|otp|session|csrf|api_?key|private", re.IGNORECASE)
 
@@ -100,7 +101,7 @@ def _clean_details(details: dict) -> dict:
     for key, value in details.items():
         if SECRET_KEY.search(str(key)):
             continue
-        if isinstance(value, str):
+        if isinstance(value, str) and not DIGEST.fullmatch(value):
             value = _mask(value)[:500]
         elif isinstance(value, list | tuple):
             value = [_mask(item)[:200] if isinstance(item, str) else item for item in value]
