@@ -280,34 +280,49 @@ class DocumentResource(resources.ModelResource):
         missing = [header for header in REQUIRED_HEADERS if header not in (dataset.headers or [])]
         if missing:
             raise ValidationError(f"文件缺少必需的列：{'、'.join(missing)}。第一行应为列名。")
-        self._existing = self._load_existing(dataset)
+        # Each row's match key is worked out once here; ``get_instance`` looks it up by
+        # the row's number (the widgets' cleaning is most of a row's reading time).
+        self._row_lookups = [self._lookup_of(row) for row in dataset.dict]
+        self._matched = self._load_matched(self._row_lookups)
         self.seen_keys = {}
 
-    def _load_existing(self, dataset) -> dict:
-        """Every document a row could match, in one query, keyed three ways."""
-        organizations = self.fields["organization"].widget.names
-        org_ids = {
-            organizations[_text(n)].pk for n in dataset["发布机构"] if _text(n) in organizations
-        }
+    def import_row(self, row, instance_loader, **kwargs):
+        self._row_number = kwargs.get("row_number")
+        return super().import_row(row, instance_loader, **kwargs)
 
-        index_numbers, numbers, titles = [], [], []
-        for row in dataset.dict:
-            try:
-                index_number = self.fields["index_number"].widget.clean(row.get("索引号"))
-                number = self.fields["document_number"].widget.clean(row.get("发文字号"))
-                title = self.fields["title"].widget.clean(row.get("标题"))
-            except ValueError:
-                continue  # reported as that row's error
+    def _lookup_of(self, row) -> tuple | None:
+        """What a row is matched by: ("索引号", number); else ("文号", organization,
+        文号); else ("标题", organization, 标题, 发布日期). None: a row error, reported
+        as that row's own."""
+        try:
+            index_number = self.fields["index_number"].widget.clean(row.get("索引号"))
             if index_number:
-                index_numbers.append(index_number)
-            elif number:
-                numbers.append(number)
+                return ("索引号", index_number)
+            organization = self.fields["organization"].widget.names.get(_text(row.get("发布机构")))
+            if organization is None:
+                return None
+            number = self.fields["document_number"].widget.clean(row.get("发文字号"))
+            if number:
+                return ("文号", organization.pk, number)
+            published = self.fields["published_at"].widget.clean(row.get("发布日期"))
+            title = self.fields["title"].widget.clean(row.get("标题"))
+        except ValueError:
+            return None
+        # A draft imported without 发布日期 is found again by the same empty date.
+        day = timezone.localtime(published).date() if published else None
+        return ("标题", organization.pk, title, day)
+
+    def _load_matched(self, lookups) -> dict:
+        """The documents the rows match, found in one query (only what the file's own
+        keys can reach, read as plain tuples) and then loaded and row-locked, until the
+        import's transaction ends, in a second."""
+        index_numbers, numbers, titles, org_ids = [], [], [], set()
+        for lookup in filter(None, lookups):
+            if lookup[0] == "索引号":
+                index_numbers.append(lookup[1])
             else:
-                titles.append(title)  # 标题 matters only without 索引号 and 发文字号
-        keys = {}
-        # Only what the file's own keys can reach (not every document of the named
-        # organizations), read as plain tuples; the documents rows actually match are
-        # loaded, and locked until the import's transaction ends, in ``get_instance``.
+                org_ids.add(lookup[1])
+                (numbers if lookup[0] == "文号" else titles).append(lookup[2])
         candidates = Document.objects.filter(
             Q(index_number__in=index_numbers)
             | Q(organization_id__in=org_ids, document_number__in=numbers)
@@ -315,44 +330,20 @@ class DocumentResource(resources.ModelResource):
         ).values_list(
             "pk", "index_number", "organization_id", "document_number", "title", "published_at"
         )
+        keys = {}
         for pk, index_number, organization_id, number, title, published_at in candidates:
             keys[("索引号", index_number)] = pk
             if number:
                 keys[("文号", organization_id, number)] = pk
-            # A draft imported without 发布日期 is found again by the same empty date.
             day = timezone.localtime(published_at).date() if published_at else None
             keys[("标题", organization_id, title, day)] = pk
-        self._matched = self._lock_matched(dataset, keys)
-        return keys
-
-    def _lock_matched(self, dataset, keys) -> dict:
-        """The documents the rows match, loaded in one query and row-locked."""
-        pks = {pk for pk in (self._key_of(row, keys) for row in dataset.dict) if pk}
-        return Document.objects.select_for_update().in_bulk(pks)
+        self._row_pks = [keys.get(lookup) if lookup else None for lookup in lookups]
+        pks = set(filter(None, self._row_pks))
+        return Document.objects.select_for_update().in_bulk(pks) if pks else {}
 
     def get_instance(self, instance_loader, row):
-        pk = self._key_of(row, self._existing)
+        pk = self._row_pks[self._row_number - 1]
         return self._matched.get(pk) if pk else None
-
-    def _key_of(self, row, keys) -> int | None:
-        """The pk of the document a row matches: by 索引号; else 发布机构 + 发文字号; else
-        发布机构 + 标题 + 发布日期."""
-        try:
-            index_number = self.fields["index_number"].widget.clean(row.get("索引号"))
-            if index_number:
-                return keys.get(("索引号", index_number))
-            organization = self.fields["organization"].widget.names.get(_text(row.get("发布机构")))
-            if organization is None:
-                return None
-            number = self.fields["document_number"].widget.clean(row.get("发文字号"))
-            if number:
-                return keys.get(("文号", organization.pk, number))
-            published = self.fields["published_at"].widget.clean(row.get("发布日期"))
-            title = self.fields["title"].widget.clean(row.get("标题"))
-        except ValueError:
-            return None  # reported as the row's own error
-        day = timezone.localtime(published).date() if published else None
-        return keys.get(("标题", organization.pk, title, day))
 
     def import_instance(self, instance, row, **kwargs):
         is_new = instance.pk is None

@@ -19,6 +19,7 @@ from disclosure.models import Attachment, Document, attachments_publish
 from disclosure.normative_rules import needs_interpretation_default
 from disclosure.search_index import index_documents
 from portal import publication, workflow
+from portal.bulk import insert_many
 from portal.followers import save_followers
 from portal.models import Organization, Status, User, WorkflowEvent
 from portal.scopes import acting_scope, in_scope
@@ -190,7 +191,7 @@ def documents_import(
             document.owner_organization_id = owner.pk if owner else document.organization_id
         for document in created + rewritten:
             _set_state(document, publish=publish, now=now)
-        Document.objects.bulk_create(created, batch_size=BATCH)
+        insert_many(created, batch_size=BATCH)
         Document.objects.bulk_update(rewritten, _BULK_UPDATE_FIELDS, batch_size=BATCH)
         if edited_live:
             workflow.save_pending_revisions(edited_live, by=by, batch_size=BATCH)

@@ -53,14 +53,28 @@ def line_problem(text: str) -> str:
 
 # Blanks, ideographic space and tabs included, but not the controls Python counts as
 # whitespace (U+001C–U+001F, U+0085) and the line separators: refused, not trimmed.
-_KEPT_AT_EDGES = "\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029"
-_BLANK = f"(?:(?![{_KEPT_AT_EDGES}])\\s)"
-_EDGE_BLANKS = re.compile(f"^{_BLANK}+|{_BLANK}+$")
+_KEPT_AT_EDGES = frozenset(
+    [chr(code) for code in (*range(0x00, 0x09), *range(0x0A, 0x20), *range(0x7F, 0xA0))]
+    + ["\u2028", "\u2029"]
+)
+
+
+def _is_edge_blank(char: str) -> bool:
+    return char.isspace() and char not in _KEPT_AT_EDGES
 
 
 def normalise_line(value) -> str:
-    """NFC, trimmed; not yet checked (see ``line_problem``)."""
-    return _EDGE_BLANKS.sub("", unicodedata.normalize("NFC", str(value or "")))
+    """NFC, trimmed; not yet checked (see ``line_problem``).
+
+    The edges are walked, not matched with a trailing-blanks pattern: such a pattern is
+    tried at every position, and bodies pass through here too (the import's widgets)."""
+    text = unicodedata.normalize("NFC", str(value or ""))
+    start, end = 0, len(text)
+    while start < end and _is_edge_blank(text[start]):
+        start += 1
+    while end > start and _is_edge_blank(text[end - 1]):
+        end -= 1
+    return text[start:end]
 
 
 def clean_line(value) -> str:

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from portal import audit, publication, search, signals
+from portal.bulk import insert_many
 from portal.models import Publishable, Revision, Status, WorkflowEvent
 from portal.scopes import acting_scope, in_scope
 
@@ -467,7 +468,7 @@ def record_many(items, *, action, from_statuses=None, by, at, note="", batch_siz
         )
         for item in items
     ]
-    return WorkflowEvent.objects.bulk_create(events, batch_size=batch_size)
+    return insert_many(events, batch_size=batch_size)
 
 
 def save_pending_revisions(items, *, by, batch_size=1000) -> None:

@@ -22,6 +22,7 @@ from datetime import datetime
 from django.db import connection
 from django.urls import reverse
 
+from portal.bulk import insert_many
 from portal.models import SearchEntry
 from portal.search import counts
 from portal.search.textsearch import canonical_document_number, title_lexemes, with_bare_lexemes
@@ -126,7 +127,7 @@ def index_items(items: Iterable, *, batch_size: int = 1000) -> int:
         changes.update(_remove(kind.name, [item.pk for item in group]))  # update keeps negatives
         live = [item for item in group if item.is_live]
         if live:
-            created = SearchEntry.objects.bulk_create(kind.entries(live), batch_size=batch_size)
+            created = insert_many(kind.entries(live), batch_size=batch_size)
             changes.update(counts.deltas(map(counts.entry_row, created), +1))
             written += len(created)
     counts.apply(changes)
