@@ -1,0 +1,142 @@
+"""三员分立 in the admin: the clerk at the user form sees a Chinese message, never a 500;
+grants are the security administrator's, never on their own account; resets of the second
+factor; the role groups keep their role's permissions."""
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from portal.roles.definitions import AUDIT_ADMIN, SECURITY_ADMIN, SYSTEM_ADMIN
+from tests.portal.factories import UserFactory
+from tests.roles.admin_forms import form_data
+from tests.roles.helpers import holder
+
+pytestmark = pytest.mark.django_db
+
+
+def change_url(user):
+    return reverse("admin:portal_user_change", args=[user.pk])
+
+
+def group(name):
+    return Group.objects.get(name=name)
+
+
+def post_groups(client, user, *names):
+    data = form_data(client.get(change_url(user)))
+    data["groups"] = [str(group(name).pk) for name in names]
+    return client.post(change_url(user), data)
+
+
+def test_giving_one_account_two_roles_shows_a_message_and_changes_nothing(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    user = holder(SYSTEM_ADMIN)
+    response = post_groups(client, user, SYSTEM_ADMIN, AUDIT_ADMIN)
+    assert response.status_code == 200
+    assert "不能同时担任系统管理员、审计管理员" in response.content.decode()
+    assert list(user.groups.values_list("name", flat=True)) == [SYSTEM_ADMIN]
+
+
+def test_a_role_beside_a_publishing_role_shows_a_message(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    user = UserFactory(is_staff=True)
+    response = post_groups(client, user, SECURITY_ADMIN, "信息员")
+    assert response.status_code == 200
+    assert "本角色以外的权限" in response.content.decode()
+    assert not user.groups.exists()
+
+
+def test_making_an_administrator_superuser_shows_a_message(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    user = holder(AUDIT_ADMIN)
+    data = form_data(client.get(change_url(user)))
+    data["is_superuser"] = "on"
+    response = client.post(change_url(user), data)
+    assert response.status_code == 200
+    assert "超级用户拥有全部权限" in response.content.decode()
+    user.refresh_from_db()
+    assert not user.is_superuser
+
+
+def test_the_security_administrator_grants_a_role(client):
+    client.force_login(holder(SECURITY_ADMIN))
+    user = UserFactory(is_staff=True)
+    response = post_groups(client, user, AUDIT_ADMIN)
+    assert response.status_code == 302
+    assert list(user.groups.values_list("name", flat=True)) == [AUDIT_ADMIN]
+
+
+def test_the_security_administrator_cannot_grant_to_themselves_nor_make_superusers(client):
+    security = holder(SECURITY_ADMIN)
+    client.force_login(security)
+    form = client.get(change_url(security)).context["adminform"].form
+    assert "groups" not in form.fields and "user_permissions" not in form.fields
+    other = client.get(change_url(UserFactory(is_staff=True))).context["adminform"].form
+    assert "groups" in other.fields and "is_superuser" not in other.fields
+    assert "username" not in other.fields  # accounts are the system administrator's
+
+
+def test_the_system_administrator_edits_accounts_but_not_their_grants(client):
+    client.force_login(holder(SYSTEM_ADMIN))
+    form = client.get(change_url(UserFactory(is_staff=True))).context["adminform"].form
+    assert "username" in form.fields and "organization" in form.fields
+    assert "groups" not in form.fields and "is_superuser" not in form.fields
+
+
+def test_only_the_account_administrator_sets_passwords(client):
+    user = UserFactory(is_staff=True)
+    url = reverse("admin:auth_user_password_change", args=[user.pk])
+    client.force_login(holder(SECURITY_ADMIN))
+    assert client.get(url).status_code == 403
+    client.force_login(holder(SYSTEM_ADMIN))
+    assert client.get(url).status_code == 200
+
+
+def reset(client, *users):
+    return client.post(
+        reverse("admin:portal_user_changelist"),
+        {"action": "reset_two_factor", "_selected_action": [str(u.pk) for u in users]},
+        follow=True,
+    )
+
+
+def test_the_security_administrator_resets_a_colleagues_second_factor(client):
+    security = holder(SECURITY_ADMIN)
+    client.force_login(security)
+    auditor = holder(AUDIT_ADMIN)
+    TOTPDevice.objects.create(user=auditor, confirmed=True)
+    response = reset(client, auditor)
+    assert "已重置" in response.content.decode()
+    assert not TOTPDevice.objects.filter(user=auditor).exists()
+
+
+def test_nobody_resets_their_own_second_factor(client):
+    security = holder(SECURITY_ADMIN)
+    client.force_login(security)  # verified by a device of its own
+    response = reset(client, security)
+    assert "不能重置自己的双因素认证" in response.content.decode()
+    assert TOTPDevice.objects.filter(user=security).exists()
+
+
+def test_the_system_administrator_is_not_offered_the_reset(client):
+    client.force_login(holder(SYSTEM_ADMIN))
+    response = client.get(reverse("admin:portal_user_changelist"))
+    assert "reset_two_factor" not in response.content.decode()
+
+
+def test_a_role_group_cannot_be_given_content_permissions_in_the_admin(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    role = group(SYSTEM_ADMIN)
+    url = reverse("admin:auth_group_change", args=[role.pk])
+    data = form_data(client.get(url))
+    content = Permission.objects.get(codename="publish_document")
+    response = client.post(url, {**data, "permissions": [*data["permissions"], str(content.pk)]})
+    assert response.status_code == 200
+    assert "本角色以外的权限" in response.content.decode()
+    assert not role.permissions.filter(pk=content.pk).exists()
+
+
+def test_the_device_admin_that_shows_secrets_is_not_registered(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    assert client.get("/admin/otp_totp/totpdevice/").status_code == 404
