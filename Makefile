@@ -36,7 +36,9 @@ install: $(VENV)/.installed
 	   echo "PII_INDEX_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(48))')"; \
 	   echo "# The demo serves plain HTTP on localhost; production keeps the secure defaults."; \
 	   echo "SECURE_SSL_REDIRECT=false"; echo "SECURE_HSTS_SECONDS=0"; \
-	   echo "SESSION_COOKIE_SECURE=false"; echo "CSRF_COOKIE_SECURE=false"; } > $@
+	   echo "SESSION_COOKIE_SECURE=false"; echo "CSRF_COOKIE_SECURE=false"; \
+	   echo "# The demo accounts' password is in the README: production refuses them (manage.py check)."; \
+	   echo "ALLOW_DEMO_ACCOUNTS=true"; } > $@
 
 db: install .env
 	@if [ -z "$$DATABASE_URL" ]; then $(PY) -m portal.embedded_db start; fi
