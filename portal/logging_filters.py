@@ -21,7 +21,8 @@ from portal.redaction import mask_id_number, mask_phone
 
 _DIGIT = "0-9０-９"
 # An 18-character resident ID number (the last may be X) or an old 15-digit one.
-ID_NUMBER = re.compile(rf"(?<![{_DIGIT}A-Za-z])(?:[{_DIGIT}]{{17}}[{_DIGIT}Xx]|[{_DIGIT}]{{15}})(?![{_DIGIT}A-Za-z])")  # fmt: skip
+# Letters around it do not stop it (id=…, …X in a URL): a log errs on the side of masking.
+ID_NUMBER = re.compile(rf"(?<![{_DIGIT}])(?:[{_DIGIT}]{{17}}[{_DIGIT}Xx]|[{_DIGIT}]{{15}})(?![{_DIGIT}])")  # fmt: skip
 # A mobile number, with +86 and blanks or hyphens between the groups.
 MOBILE = re.compile(rf"(?<![{_DIGIT}])(?:\+?86[\s\-]?)?1[3-9][0-9](?:[\s\-]?[0-9]{{4}}){{2}}(?![{_DIGIT}])")  # fmt: skip
 # A landline with its area code: 023-67891234, (023)6789 1234, 02367891234.
