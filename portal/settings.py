@@ -104,7 +104,6 @@ INSTALLED_APPS = [
     "import_export",
     "django_prose_editor",  # the rich-text editor's script and styles (portal.editor)
     "portal.audit",  # the audit log (安全审计)
-    "portal.audit",  # the audit log (安全审计)
     "portal.accounts",  # ACCOUNTS: password policy, lockouts, session limits (账号与登录安全)
     # --- ROLES (issue 13): 三员分立 and two-factor login (TOTP) for the administrators.
     "django_otp",
@@ -123,7 +122,6 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "portal.audit.middleware.AuditContextMiddleware",  # after authentication
     "portal.accounts.middleware.LoginThrottleMiddleware",  # ACCOUNTS: 429 for a sprayer
     "portal.accounts.middleware.SessionLimitsMiddleware",  # ACCOUNTS: idle and absolute limits
     "portal.audit.middleware.AuditContextMiddleware",  # after authentication
@@ -435,14 +433,6 @@ LOGGING = {
 BENCH_ENDPOINTS = env_bool("PORTAL_BENCH_ENDPOINTS", False)  # `make bench` only
 SITE_ICP = env("SITE_ICP")  # ICP备案号 shown in the footer when set
 SITE_IDENTIFIER = env("SITE_IDENTIFIER")  # 政府网站标识码 (国办发〔2017〕47号)
-
-# --- Audit log (portal.audit) ----------------------------------------------------------
-# Rows older than the retention (at least 180 days: 网络安全法 Art 21) may be moved to gzip
-# archives (`manage.py archive_audit`); X-Forwarded-For counts only from TRUSTED_PROXIES
-# (IP addresses or CIDR networks of our own reverse proxies).
-AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 180)
-AUDIT_ARCHIVE_DIR = Path(env("AUDIT_ARCHIVE_DIR", str(BASE_DIR / "var" / "audit-archive")))
-TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 
 # --- Audit log (portal.audit) ----------------------------------------------------------
 # Rows older than the retention (at least 180 days: 网络安全法 Art 21) may be moved to gzip

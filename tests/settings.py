@@ -9,8 +9,6 @@ ROOT_URLCONF = "tests.urls"
 PUBLICATION_BUMP_ON_COMMIT = False
 # Unset personal-data keys are derived from SECRET_KEY, as with DEBUG (portal.encryption).
 PII_DEV_KEYS = True
-# The flush between transactional tests TRUNCATEs the audit log too (portal.audit).
-AUDIT_ALLOW_TRUNCATE_FOR_TESTS = True
 # The flush between transactional tests TRUNCATEs the audit log too (portal.audit), and
 # serialized_rollback must not rewrite its rows (its trigger refuses UPDATE).
 AUDIT_ALLOW_TRUNCATE_FOR_TESTS = True
