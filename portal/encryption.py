@@ -58,13 +58,16 @@ def _dev_keys_allowed() -> bool:
     return bool(settings.DEBUG or getattr(settings, "PII_DEV_KEYS", False))
 
 
-def configuration_errors() -> list[str]:
+def configuration_errors(*, allow_derived: bool | None = None) -> list[str]:
     """What is wrong with the keys as configured (empty when they are usable), in the
-    words of the deploy check and of the error at first use."""
+    words of the deploy check and of the error at first use. ``allow_derived``: whether
+    unset keys may be derived from SECRET_KEY (by default with DEBUG or PII_DEV_KEYS)."""
+    if allow_derived is None:
+        allow_derived = _dev_keys_allowed()
     keys = list(getattr(settings, "PII_ENCRYPTION_KEYS", []) or [])
     index_key = getattr(settings, "PII_INDEX_KEY", "") or ""
     problems = []
-    if not keys and not _dev_keys_allowed():
+    if not keys and not allow_derived:
         problems.append(
             "PII_ENCRYPTION_KEYS 未设置：个人信息（证件号码、电话、地址）无法加密保存。"
         )
@@ -76,7 +79,7 @@ def configuration_errors() -> list[str]:
                 f"PII_ENCRYPTION_KEYS 的第 {position} 个密钥格式不对：应为 32 字节随机数的"
                 "URL 安全 Base64 编码（如 Fernet.generate_key() 的结果）。"
             )
-    if not index_key and not _dev_keys_allowed():
+    if not index_key and not allow_derived:
         problems.append("PII_INDEX_KEY 未设置：无法按证件号码查找申请。")
     elif index_key and len(index_key) < 32:
         problems.append("PII_INDEX_KEY 太短：至少 32 个字符的随机串。")
@@ -88,14 +91,8 @@ def configuration_errors() -> list[str]:
 @checks.register(checks.Tags.security, deploy=True)
 def check_keys(app_configs=None, **kwargs):
     """``check --deploy``: the keys are set (not derived from SECRET_KEY) and well formed."""
-    problems = configuration_errors()
-    if not settings.DEBUG:
-        if not getattr(settings, "PII_ENCRYPTION_KEYS", None):
-            problems.append(
-                "生产环境须设置 PII_ENCRYPTION_KEYS，不能使用由 SECRET_KEY 派生的开发密钥。"
-            )
-        if not getattr(settings, "PII_INDEX_KEY", ""):
-            problems.append("生产环境须设置 PII_INDEX_KEY，不能使用由 SECRET_KEY 派生的开发密钥。")
+    # A deployment never runs on keys derived from SECRET_KEY, whatever PII_DEV_KEYS says.
+    problems = configuration_errors(allow_derived=settings.DEBUG)
     return [
         checks.Error(problem, hint="见 .env.example 与 README“个人信息保护”。", id="portal.E130")
         for problem in dict.fromkeys(problems)
