@@ -8,6 +8,8 @@ from disclosure.applications.models import AnswerLetter
 from disclosure.models import Document, IndexNumberSequence
 from mailbox.models import Letter, Reply
 from plans import services as plans_services
+from portal.accounts.lockout import login_failed
+from portal.accounts.models import Lockout
 from portal.audit.models import AuditEvent
 from portal.models import Organization
 from tests.annual_reports.factories import make_report
@@ -41,7 +43,8 @@ def test_every_changelist_search_and_add_page_opens(superuser_client, model):
     # Sequences are only ever advanced by allocation, never entered by hand; letters come
     # from citizens only and public replies from closed letters; answer letters are
     # drafted from their application; audit rows are written by the portal itself.
-    refused = (IndexNumberSequence, Letter, Reply, AnswerLetter, AuditEvent)
+    # Lockouts come from failed logins only.
+    refused = (IndexNumberSequence, Letter, Reply, AnswerLetter, AuditEvent, Lockout)
     assert add.status_code == (403 if model in refused else 200)
 
 
@@ -59,6 +62,8 @@ def test_every_change_page_opens(superuser_client, model):
     letter_with_public_reply(document.organization)
     AnswerLetterFactory(application__organization=document.organization)
     make_report(document.organization)
+    for _ in range(5):  # a login lockout (portal.accounts)
+        login_failed(username="someone", ip="10.0.0.1")
     instance = model._default_manager.first()
     if instance is None:
         pytest.fail(f"no {model.__name__} to open: the migration or the factory should create one")
