@@ -7,6 +7,9 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from portal.accounts import signals
 from portal.accounts.forms import INVALID_MESSAGE, LOCKED_MESSAGE
@@ -169,3 +172,14 @@ def test_a_successful_login_starts_the_count_afresh(client, staff):
     client.logout()
     fail(client, staff.username, 4)
     assert log_in(client, staff.username, PASSWORD).status_code == 302
+
+
+@given(username=st.text(max_size=200), password=st.text(max_size=80))
+@hsettings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_any_typed_name_gets_a_login_page_never_a_500(client, db, settings, username, password):
+    settings.LOGIN_IP_FAILURE_LIMIT = 10_000
+    response = log_in(client, username, password)
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
