@@ -17,7 +17,11 @@ class AuditContextMiddleware:
         token = current_request.set(request)
         try:
             response = self.get_response(request)
-            if _is_admin_download(request, response):
+            if response.status_code == 403:  # a 403 without PermissionDenied (CSRF, …)
+                from portal.audit.recorder import record_refusal
+
+                record_refusal(request, getattr(response, "reason_phrase", ""))
+            elif _is_admin_download(request, response):
                 from portal.audit.recorder import record_download
 
                 record_download(request, response)

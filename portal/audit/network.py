@@ -12,9 +12,14 @@ from django.conf import settings
 
 @lru_cache(maxsize=8)
 def _networks(entries: tuple[str, ...]) -> tuple:
-    return tuple(
-        ipaddress.ip_network(entry.strip(), strict=False) for entry in entries if entry.strip()
-    )
+    """The trusted networks; a malformed entry trusts nothing (the system check names it)."""
+    networks = []
+    for entry in entries:
+        try:
+            networks.append(ipaddress.ip_network(entry.strip(), strict=False))
+        except ValueError:
+            continue
+    return tuple(networks)
 
 
 def _parse(value: str):

@@ -93,7 +93,9 @@ def roles_of(user) -> list[str]:
 
 
 def _mask(text: str) -> str:
-    return redact(str(text or ""))
+    # NUL cannot be stored in PostgreSQL text or jsonb: an attacker's login name with one
+    # must not turn its audit row into a 500.
+    return redact(str(text or "").replace("\x00", ""))
 
 
 def _clean_details(details: dict) -> dict:
@@ -107,7 +109,7 @@ def _clean_details(details: dict) -> dict:
             value = [_mask(item)[:200] if isinstance(item, str) else item for item in value]
         elif isinstance(value, dict):
             value = _clean_details(value)
-        clean[str(key)] = value
+        clean[_mask(key)[:100]] = value
     return clean
 
 

@@ -8,6 +8,9 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, connections, transaction
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from portal.audit import record
 from portal.audit.models import Action, AuditEvent
@@ -150,3 +153,16 @@ def test_concurrent_writers_keep_one_chain():
     assert outcome.intact and outcome.count == AuditEvent.objects.count()
     previous = [row.previous_hash for row in AuditEvent.objects.all()]
     assert len(previous) == len(set(previous))  # no two rows link to the same head
+
+
+@pytest.mark.django_db
+@hypothesis_settings(max_examples=60, deadline=None,
+                     suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(text=st.text(max_size=80), key=st.text(max_size=10))
+def test_any_text_is_stored_masked_and_still_verifies(text, key):
+    event = record(Action.LOGIN_FAILED, username=text, reason=text, object_repr=text,
+                   details={key: text, "list": [text]})  # fmt: skip
+    stored = AuditEvent.objects.get(pk=event.pk)
+    assert "\x00" not in stored.reason + stored.actor_username
+    assert stored.hash == event.hash
+    assert verify_table().intact

@@ -50,3 +50,10 @@ def test_the_recorded_address_is_the_trusted_one():
     assert AuditEvent.objects.get(pk=recorded.pk).ip == "198.51.100.20"
     spoofed = record("config_change", request=request("203.0.113.7", "6.6.6.6"))
     assert AuditEvent.objects.get(pk=spoofed.pk).ip == "203.0.113.7"
+
+
+def test_a_malformed_trusted_proxy_entry_trusts_nothing_and_breaks_nothing(settings):
+    settings.TRUSTED_PROXIES = ["proxy.example", "10.0.0.0/8"]
+    assert client_ip(request("10.1.2.3", "198.51.100.20")) == "198.51.100.20"
+    settings.TRUSTED_PROXIES = ["proxy.example"]
+    assert client_ip(request("10.1.2.3", "198.51.100.20")) == "10.1.2.3"

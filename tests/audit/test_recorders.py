@@ -218,3 +218,13 @@ def test_an_admin_import_is_recorded_once(db, user):
     post_import.send(sender=None, model=Organization)
     (imported,) = new_since(before)
     assert imported.action == Action.IMPORT and imported.object_type == "portal.organization"
+
+
+def test_a_form_refused_for_its_missing_csrf_token_is_recorded(db):
+    from django.test import Client
+
+    before = last_id()
+    response = Client(enforce_csrf_checks=True).post(reverse("admin:login"), {"username": "x"})
+    assert response.status_code == 403
+    (refused,) = new_since(before).filter(action=Action.ACCESS_REFUSED)
+    assert refused.details["path"] == "/admin/login/" and refused.details["method"] == "POST"
