@@ -23,7 +23,12 @@ from portal.models import (
 )
 from portal.plaintext import clean_block, strip_to_line
 from portal.richtext import sanitize_html, to_html
-from portal.uploads import DOCUMENT_KINDS, extract_text, inspect_upload
+from portal.uploads import (
+    DOCUMENT_KINDS,
+    extract_text,
+    inspect_upload,
+    strip_public_metadata,
+)
 
 DEFAULT_EMPTY_NOTE = "本栏目暂无公开信息。如需了解相关信息，可依申请公开。"
 
@@ -370,6 +375,7 @@ class Attachment(models.Model):
             return
         try:
             kind = inspect_upload(upload)
+            strip_public_metadata(upload, kind)  # no author or GPS position is published
             text = extract_text(upload, kind)  # searched with the document (条例 Art 24)
         except ValidationError as error:
             raise ValidationError({"file": error.messages}) from error

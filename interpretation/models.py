@@ -15,7 +15,13 @@ from portal.followers import publish_followers
 from portal.models import Organization, Publishable, TimeStampedModel
 from portal.plaintext import clean_block, strip_to_line
 from portal.richtext import to_html
-from portal.uploads import DOCUMENT_KINDS, MEDIA_KINDS, inspect_upload, random_name
+from portal.uploads import (
+    DOCUMENT_KINDS,
+    MEDIA_KINDS,
+    inspect_upload,
+    random_name,
+    strip_public_metadata,
+)
 
 IMAGE_KINDS = {key: DOCUMENT_KINDS[key] for key in ("jpg", "png")}
 
@@ -161,6 +167,7 @@ class Media(models.Model):
         try:
             kind = inspect_upload(upload, kinds={**IMAGE_KINDS, **MEDIA_KINDS},
                                   max_bytes=settings.INTERPRETATION_MEDIA_MAX_BYTES)  # fmt: skip
+            strip_public_metadata(upload, kind)  # a photo's EXIF (GPS, camera) is not published
         except ValidationError as error:
             raise ValidationError({"file": error.messages}) from error
         self._checked = upload

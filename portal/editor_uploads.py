@@ -29,7 +29,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from portal.fields import LineFormField
 from portal.richtext import IMAGE_SOURCE
-from portal.uploads import DOCUMENT_KINDS, inspect_upload
+from portal.uploads import DOCUMENT_KINDS, inspect_upload, strip_public_metadata
 
 IMAGE_KINDS = {name: DOCUMENT_KINDS[name] for name in ("jpg", "png")}
 FOLDER = "editor-images"
@@ -63,6 +63,7 @@ class ImageUploadForm(forms.Form):
     def clean_image(self):
         upload = self.cleaned_data["image"]
         kind = inspect_upload(upload, kinds=IMAGE_KINDS, max_bytes=max_image_bytes())
+        strip_public_metadata(upload, kind)  # a photo's EXIF (GPS, camera) is not published
         upload.extension = "png" if kind.structure == "png" else "jpg"
         return upload
 

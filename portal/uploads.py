@@ -22,12 +22,15 @@ Settings, read with these defaults when absent:
   it inherits from the worker.
 """
 
+import io
 import logging
+import os
 import posixpath
 import secrets
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import PurePath
+from pathlib import Path, PurePath
 
 import filetype
 from django.conf import settings
@@ -36,6 +39,7 @@ from django.template.defaultfilters import filesizeformat
 
 from portal import text_extraction
 from portal.forked_call import ChildFailed, ChildOutOfMemory, ChildTimeout, call_forked
+from portal.metadata_stripping import strip_metadata
 from portal.pdf_checks import check_pdf
 from portal.upload_checks import (
     UploadLimits,
@@ -141,6 +145,41 @@ def extract_text(upload, kind: FileKind) -> str:
         return ""
     text = _in_budget(kind, extractor, _read(upload), max_chars=MAX_EXTRACTED_CHARS, **options)
     return text[:MAX_EXTRACTED_CHARS]
+
+
+def strip_public_metadata(upload, kind: FileKind) -> None:
+    """Remove author and location metadata (``portal.metadata_stripping``) from an upload that
+    ``inspect_upload`` accepted and the public will download: its bytes are replaced in
+    place, so whatever saves ``upload`` next stores the clean file. Within the same budget
+    as the checks; a file it cannot rewrite is refused rather than published as it came."""
+    data = _read(upload)
+    descriptor, path = tempfile.mkstemp(prefix="strip-")  # the child's result is too big
+    os.close(descriptor)  # for its JSON pipe: it writes the clean file here
+    try:
+        if not _in_budget(kind, _strip_into, data, path, kind.structure, kind.mime):
+            return
+        clean = Path(path).read_bytes()
+    finally:
+        os.unlink(path)
+    if hasattr(upload, "temporary_file_path"):  # storage moves this file: rewrite it
+        handle = upload.file
+        handle.seek(0)
+        handle.write(clean)
+        handle.truncate()
+        handle.flush()
+    else:
+        upload.file = io.BytesIO(clean)
+    upload.size = len(clean)
+    upload.seek(0)
+
+
+def _strip_into(data: bytes, path: str, structure: str, mime: str) -> bool:
+    """In the child: write the clean file to ``path``; whether it differs from ``data``."""
+    clean = strip_metadata(data, structure=structure, mime=mime)
+    if clean == data:
+        return False
+    Path(path).write_bytes(clean)
+    return True
 
 
 def _check_structure(data: bytes, structure: str, limits: UploadLimits) -> None:

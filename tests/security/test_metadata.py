@@ -1,0 +1,242 @@
+"""Public attachments and editor images are stored without their author and location
+metadata (``portal.metadata_stripping``), their content untouched."""
+
+import io
+import zipfile
+
+import docx
+import openpyxl
+import pytest
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
+from PIL import Image
+from PIL.PngImagePlugin import PngInfo
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import DictionaryObject, NameObject, NumberObject, StreamObject
+
+from portal.metadata_stripping import strip_jpeg
+from portal.uploads import DOCUMENT_KINDS, inspect_upload, strip_public_metadata
+from tests.disclosure.factories import DocumentFactory
+from tests.disclosure.test_views import attach
+from tests.portal.test_editor import UPLOAD
+
+pytestmark = pytest.mark.django_db
+
+GPS = 0x8825
+ORIENTATION = 0x0112
+PERSONAL = "张三"
+
+
+def picture() -> Image.Image:
+    image = Image.new("RGB", (64, 48), (200, 10, 10))
+    for x in range(64):
+        image.putpixel((x, x % 48), (0, 0, x * 4))
+    return image
+
+
+def exif(orientation: int = 6) -> bytes:
+    data = Image.Exif()
+    data[ORIENTATION] = orientation
+    data[0x010F] = "Canon"  # camera make
+    data[0x013B] = "Zhang San"  # Artist
+    data[GPS] = {1: "N", 2: (29.0, 33.0, 1.5), 3: "E", 4: (106.0, 30.0, 0.0)}
+    return data.tobytes()
+
+
+XMP = f'<x:xmpmeta xmlns:x="adobe:ns:meta/"><dc:creator>{PERSONAL}</dc:creator></x:xmpmeta>'
+
+
+def photo(orientation: int = 6) -> bytes:
+    out = io.BytesIO()
+    picture().save(
+        out, "JPEG", exif=exif(orientation), comment=b"shot by Zhang San", xmp=XMP.encode()
+    )
+    return out.getvalue()
+
+
+def png_with_metadata() -> bytes:
+    info = PngInfo()
+    info.add_text("Author", "Zhang San")
+    info.add_itxt("XML:com.adobe.xmp", XMP)
+    out = io.BytesIO()
+    picture().save(out, "PNG", pnginfo=info, exif=exif())
+    return out.getvalue()
+
+
+def stored(attachment) -> bytes:
+    with attachment.file.open("rb") as handle:
+        return handle.read()
+
+
+def scan_data(jpeg: bytes) -> bytes:
+    return jpeg[jpeg.index(b"\xff\xda") :]
+
+
+def test_a_photo_loses_gps_camera_author_xmp_and_comment_but_not_a_pixel_or_its_rotation():
+    original = photo()
+    kept = stored(attach(DocumentFactory(), "现场照片.jpg", original))
+    image = Image.open(io.BytesIO(kept))
+    assert image.getexif().get_ifd(GPS) == {}
+    assert dict(image.getexif()) == {ORIENTATION: 6}  # the rotation alone stays
+    assert "xmp" not in image.info and "comment" not in image.info
+    for secret in (b"Zhang", b"Canon", PERSONAL.encode()):
+        assert secret not in kept
+    # Lossless: the compressed image is the same bytes, so the same pixels.
+    assert scan_data(kept) == scan_data(original)
+    assert image.tobytes() == Image.open(io.BytesIO(original)).tobytes()
+
+
+def test_an_upright_photo_keeps_no_exif_at_all():
+    kept = strip_jpeg(photo(orientation=1))
+    assert b"Exif" not in kept and Image.open(io.BytesIO(kept)).getexif() == {}
+
+
+def test_a_png_loses_its_text_xmp_and_exif_chunks_but_not_a_pixel():
+    original = png_with_metadata()
+    kept = stored(attach(DocumentFactory(), "图表.png", original))
+    for chunk in (b"tEXt", b"iTXt", b"eXIf", b"Zhang"):
+        assert chunk in original and chunk not in kept
+    assert Image.open(io.BytesIO(kept)).tobytes() == Image.open(io.BytesIO(original)).tobytes()
+
+
+def word_with_author() -> bytes:
+    document = docx.Document()
+    document.add_paragraph("关于做好2026年政务公开工作的通知")
+    document.core_properties.author = PERSONAL
+    document.core_properties.last_modified_by = "李四"
+    document.core_properties.title = "政务公开通知"
+    out = io.BytesIO()
+    document.save(out)
+    return add_company(out.getvalue(), "某某科技有限公司")
+
+
+def add_company(archive: bytes, company: str) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(archive)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "docProps/app.xml":
+                data = data.replace(
+                    b"</Properties>", f"<Company>{company}</Company></Properties>".encode()
+                )
+            target.writestr(info, data)
+    return out.getvalue()
+
+
+def properties(archive: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(archive)) as source:
+        return "".join(
+            source.read(name).decode()
+            for name in ("docProps/core.xml", "docProps/app.xml")
+            if name in source.namelist()
+        )
+
+
+def test_a_word_file_loses_author_last_editor_and_company_but_keeps_its_text_and_title():
+    original = word_with_author()
+    assert PERSONAL in properties(original) and "某某科技" in properties(original)
+    attachment = attach(DocumentFactory(), "通知.docx", original)
+    kept = stored(attachment)
+    assert PERSONAL not in properties(kept) and "李四" not in properties(kept)
+    assert "某某科技" not in properties(kept)
+    document = docx.Document(io.BytesIO(kept))
+    assert (
+        document.core_properties.author == "" and document.core_properties.title == "政务公开通知"
+    )
+    assert document.paragraphs[0].text == "关于做好2026年政务公开工作的通知"
+    assert "政务公开工作" in attachment.text  # still searchable
+    assert attachment.size == len(kept)
+
+
+def test_a_spreadsheet_loses_its_author():
+    workbook = openpyxl.Workbook()
+    workbook.active["A1"] = "预算"
+    workbook.properties.creator = PERSONAL
+    workbook.properties.lastModifiedBy = "李四"
+    out = io.BytesIO()
+    workbook.save(out)
+    kept = stored(attach(DocumentFactory(), "预算.xlsx", out.getvalue()))
+    assert PERSONAL not in properties(kept) and "李四" not in properties(kept)
+    assert openpyxl.load_workbook(io.BytesIO(kept)).active["A1"].value == "预算"
+
+
+def pdf(**info) -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    writer.add_metadata(info)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_a_pdf_loses_author_creator_producer_and_xmp_but_keeps_its_title():
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf(**{"/Title": "通知"}))))
+    writer.add_metadata({"/Author": PERSONAL, "/Creator": "WPS 文字", "/Producer": "WPS"})
+    xmp = StreamObject()
+    xmp.set_data(XMP.encode())
+    writer.root_object[NameObject("/Metadata")] = writer._add_object(xmp)
+    out = io.BytesIO()
+    writer.write(out)
+    kept = PdfReader(io.BytesIO(stored(attach(DocumentFactory(), "通知.pdf", out.getvalue()))))
+    assert dict(kept.metadata) == {"/Title": "通知"}
+    assert "/Metadata" not in kept.trailer["/Root"]
+    assert len(kept.pages) == 1
+
+
+def test_a_signed_pdf_is_left_byte_for_byte():
+    reader = PdfReader(io.BytesIO(pdf(**{"/Author": "市民政局"})))
+    writer = PdfWriter(clone_from=reader)
+    writer.root_object[NameObject("/AcroForm")] = DictionaryObject(
+        {NameObject("/SigFlags"): NumberObject(3)}
+    )
+    out = io.BytesIO()
+    writer.write(out)
+    original = out.getvalue()
+    assert stored(attach(DocumentFactory(), "签章文件.pdf", original)) == original
+
+
+def test_a_large_upload_spooled_to_disk_is_rewritten_in_place():
+    """Storage moves a temporary upload's file rather than copying the object's bytes."""
+    original = photo()
+    upload = TemporaryUploadedFile("照片.jpg", "image/jpeg", len(original), None)
+    upload.write(original)
+    upload.flush()
+    upload.seek(0)
+    strip_public_metadata(upload, inspect_upload(upload))
+    with open(upload.temporary_file_path(), "rb") as handle:
+        on_disk = handle.read()
+    assert b"Canon" not in on_disk and upload.size == len(on_disk)
+    upload.close()
+
+
+def test_a_file_without_metadata_is_not_rewritten():
+    out = io.BytesIO()
+    picture().save(out, "PNG")
+    upload = SimpleUploadedFile("图.png", out.getvalue())
+    strip_public_metadata(upload, DOCUMENT_KINDS["png"])
+    assert upload.read() == out.getvalue()
+
+
+def test_an_editor_image_is_served_without_its_gps_position(client, agency):
+    client.force_login(agency.clerk)
+    response = client.post(
+        UPLOAD, {"alt": "现场照片", "image": SimpleUploadedFile("现场.jpg", photo())}
+    )
+    assert response.status_code == 201
+    name = response.json()["url"].rstrip("/").rsplit("/", 1)[-1]
+    with default_storage.open(f"editor-images/{name}", "rb") as handle:
+        kept = handle.read()
+    assert Image.open(io.BytesIO(kept)).getexif().get_ifd(GPS) == {}
+    served = client.get(response.json()["url"])
+    assert b"".join(served.streaming_content) == kept
+    assert served["X-Content-Type-Options"] == "nosniff"
+    assert served["Content-Type"] == "image/jpeg"
+
+
+def test_a_downloaded_attachment_is_an_attachment_and_never_sniffed(client):
+    attachment = attach(DocumentFactory(published=True), "通知.docx", word_with_author())
+    response = client.get(attachment.get_absolute_url())
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert PERSONAL not in properties(b"".join(response.streaming_content))
