@@ -10,12 +10,14 @@ PORT ?= 8000
 export PORT
 
 .DEFAULT_GOAL := help
-.PHONY: help run test bench wrk setup install db stop-db migrate demo static chromium fonts lint clean
+.PHONY: help run test bench wrk setup install db stop-db migrate demo static chromium fonts lint clean backup restore
 
 help:
 	@echo "make run    搭建环境并启动演示站点 (http://127.0.0.1:$(PORT)/)"
 	@echo "make test   搭建环境并运行全部测试（含浏览器测试）"
 	@echo "make stop-db  停止项目自带的 PostgreSQL"
+	@echo "make backup   备份数据库和上传文件到 $(BACKUP_DIR)"
+	@echo "make restore BACKUP=目录 [FORCE=1]  从备份恢复"
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "需要 Python 3.11 或更高版本（当前：$(PYTHON)）"; exit 1; }
@@ -104,6 +106,17 @@ test: install .env chromium fonts
 	[ "$${status:-0}" = 0 ] && { $(VENV)/bin/pytest $(PYTEST_ARGS); status=$$?; }; \
 	if [ $$started = 1 ]; then $(PY) -m portal.embedded_db stop; fi; \
 	exit $$status
+
+# Backups (portal/backup.py): pg_dump of the database plus a tar.gz of the uploads, with a
+# manifest of checksums, in one timestamped folder; restore refuses a non-empty database
+# unless FORCE=1.
+BACKUP_DIR ?= var/backups
+backup: db
+	$(PY) manage.py backup --to "$(BACKUP_DIR)"
+
+restore: db
+	@if [ -z "$(BACKUP)" ]; then echo "用法：make restore BACKUP=var/backups/portal-YYYYMMDD-HHMMSS [FORCE=1]"; exit 2; fi
+	$(PY) manage.py restore "$(BACKUP)" $(if $(filter 1 yes true,$(FORCE)),--force)
 
 lint: install
 	$(VENV)/bin/ruff check .
