@@ -1,12 +1,17 @@
 """The admin's login form with the lockout (``portal.accounts.lockout``) in front of it."""
 
+from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
 
 from portal.accounts import lockout
 from portal.antiabuse import client_ip
 
-LOCKED_MESSAGE = "登录失败次数过多，请 30 分钟后再试或联系安全管理员。"
+
+def locked_message() -> str:
+    return f"登录失败次数过多，请 {settings.LOGIN_LOCK_SECONDS // 60} 分钟后再试或联系安全管理员。"
+
+
 # One message for an unknown name, a wrong password, an inactive account and an account
 # that is not staff: none of them tells which names exist.
 INVALID_MESSAGE = "用户名或密码不正确。请注意两者都区分大小写。"
@@ -16,7 +21,6 @@ class LockoutAuthenticationForm(AdminAuthenticationForm):
     error_messages = {
         **AdminAuthenticationForm.error_messages,
         "invalid_login": INVALID_MESSAGE,
-        "locked": LOCKED_MESSAGE,
     }
 
     def clean(self):
@@ -24,7 +28,7 @@ class LockoutAuthenticationForm(AdminAuthenticationForm):
         ip = client_ip(self.request) if self.request is not None else ""
         if username and lockout.account_is_locked(username):
             lockout.refuse(username=username, ip=ip, reason="account_locked")
-            raise ValidationError(self.error_messages["locked"], code="locked")
+            raise ValidationError(locked_message(), code="locked")
         try:
             cleaned = super().clean()
         except ValidationError as error:
@@ -32,7 +36,7 @@ class LockoutAuthenticationForm(AdminAuthenticationForm):
             # refused as not staff): that is no guess to count.
             if username and self.user_cache is None:
                 if lockout.login_failed(username=username, ip=ip):
-                    raise ValidationError(self.error_messages["locked"], code="locked") from error
+                    raise ValidationError(locked_message(), code="locked") from error
             raise
         if username:
             lockout.login_succeeded(username=username)

@@ -40,8 +40,9 @@ class LoginThrottleMiddleware:
             ip = client_ip(request)
             if lockout.ip_is_locked(ip):
                 lockout.refuse(username="", ip=ip, reason="ip_locked")
+                minutes = settings.LOGIN_IP_LOCK_SECONDS // 60
                 return error_response(
-                    429, message="来自您所在网络的登录失败次数过多，请 15 分钟后再试。"
+                    429, message=f"来自您所在网络的登录失败次数过多，请 {minutes} 分钟后再试。"
                 )
         return self.get_response(request)
 
@@ -63,7 +64,7 @@ class SessionLimitsMiddleware:
                 sessions.session_forget(session_key=request.session.session_key)
                 request.session.flush()
                 request.user = AnonymousUser()
-                signals.session_expired.send(sender=type(user), user=user, reason=reason)
+                signals.session_expired.send(sender=user.__class__, user=user, reason=reason)
             else:
                 sessions.touch(request.session, now=now)
         key_before = request.session.session_key if user.is_authenticated else None

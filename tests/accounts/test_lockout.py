@@ -12,7 +12,7 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from portal.accounts import signals
-from portal.accounts.forms import INVALID_MESSAGE, LOCKED_MESSAGE
+from portal.accounts.forms import INVALID_MESSAGE, locked_message
 from portal.accounts.lockout import lockout_lift
 from portal.accounts.models import Lockout, LoginFailure
 from tests.accounts.conftest import PASSWORD, log_in
@@ -35,10 +35,10 @@ def fail(client, username, times, **extra):
 
 def test_five_failures_within_fifteen_minutes_lock_the_account(client, staff):
     responses = fail(client, staff.username, 5)
-    assert LOCKED_MESSAGE in responses[-1].content.decode()
+    assert locked_message() in responses[-1].content.decode()
     response = log_in(client, staff.username, PASSWORD)  # even the right password
     assert response.status_code == 200
-    assert LOCKED_MESSAGE in response.content.decode()
+    assert locked_message() in response.content.decode()
     assert "_auth_user_id" not in client.session
 
 
@@ -51,7 +51,7 @@ def test_five_failures_spread_over_more_than_fifteen_minutes_do_not_lock(client,
     fail(client, staff.username, 4)
     LoginFailure.objects.update(at=timezone.now() - timedelta(minutes=16))
     response = fail(client, staff.username, 1)[0]
-    assert LOCKED_MESSAGE not in response.content.decode()
+    assert locked_message() not in response.content.decode()
     assert log_in(client, staff.username, PASSWORD).status_code == 302
 
 
@@ -70,7 +70,7 @@ def test_the_lock_lasts_thirty_minutes(client, staff):
 
 def test_names_differing_in_case_share_one_count(client, staff):
     fail(client, staff.username.upper(), 5)
-    assert LOCKED_MESSAGE in log_in(client, staff.username, PASSWORD).content.decode()
+    assert locked_message() in log_in(client, staff.username, PASSWORD).content.decode()
 
 
 def test_unknown_name_and_wrong_password_get_the_same_error(client, staff):
@@ -86,7 +86,7 @@ def test_an_unknown_name_locks_like_an_existing_one(client, staff):
     unknown = fail(client, "nobody-here", 6)
     for a, b in zip(known, unknown, strict=True):
         assert errors_html(a) == errors_html(b)
-    assert LOCKED_MESSAGE in errors_html(unknown[-1])
+    assert locked_message() in errors_html(unknown[-1])
 
 
 def test_a_lock_sends_account_locked_and_a_refusal_sends_login_refused(client, staff):
@@ -183,3 +183,7 @@ def test_any_typed_name_gets_a_login_page_never_a_500(client, db, settings, user
     response = log_in(client, username, password)
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
+
+
+def test_the_lock_message_names_the_lock_time_and_the_security_administrator():
+    assert locked_message() == "登录失败次数过多，请 30 分钟后再试或联系安全管理员。"
