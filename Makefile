@@ -71,7 +71,8 @@ setup: fonts demo static
 run: setup
 	@echo
 	@echo "演示站点：http://127.0.0.1:$(PORT)/    管理后台：http://127.0.0.1:$(PORT)/admin/"
-	@echo "演示账号：admin、clerk、reviewer、publisher、supervisor，密码均为 zwgk-Demo-2026"
+	@echo "演示账号：admin、clerk、reviewer、publisher、supervisor、sysadmin、secadmin、auditor，密码均为 zwgk-Demo-2026"
+	@echo "admin、sysadmin、secadmin、auditor 还需动态验证码：$(PY) manage.py demo_totp admin（或在身份验证器中添加密钥 ZWGKDEMOZWGKDEMOZWGKDEMOZWGKDEMO）"
 	@echo "按 Ctrl-C 停止（同时停止项目自带的 PostgreSQL）"
 	@echo
 	GUNICORN_STOP_WITH_PARENT=1 $(VENV)/bin/gunicorn -c portal/gunicorn_conf.py
