@@ -3,9 +3,11 @@ sessions, so that logging out or a new password ends the account's other session
 
 from __future__ import annotations
 
+from datetime import timedelta
 from importlib import import_module
 
 from django.conf import settings
+from django.utils import timezone
 
 from portal.accounts.models import UserSession
 
@@ -37,6 +39,11 @@ def session_track(*, user, session, now: float) -> None:
     if session.session_key is None:
         session.save()
     UserSession.objects.update_or_create(session_key=session.session_key, defaults={"user": user})
+    # Sessions past the absolute limit are over whether or not anyone logged out of them.
+    UserSession.objects.filter(
+        user=user,
+        created_at__lt=timezone.now() - timedelta(seconds=settings.SESSION_ABSOLUTE_SECONDS),
+    ).delete()
 
 
 def session_rekeyed(*, user, old_key: str | None, new_key: str | None) -> None:

@@ -129,3 +129,14 @@ def test_a_request_without_session_cookie_reads_no_session(rf):
     request.user = Untouchable()
     for middleware in (SessionLimitsMiddleware, PasswordExpiryMiddleware):
         assert middleware(lambda r: "page")(request) == "page"
+
+
+def test_records_of_sessions_past_the_absolute_limit_are_dropped_at_the_next_login(client, staff):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    client.force_login(staff)
+    UserSession.objects.update(created_at=timezone.now() - timedelta(hours=13))
+    Client().force_login(staff)
+    assert UserSession.objects.filter(user=staff).count() == 1
