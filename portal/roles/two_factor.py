@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from portal import audit
 from portal.roles.definitions import ADMIN_PERMISSIONS
 
 HAS_DEVICE_SESSION_KEY = "roles_has_device"
@@ -59,4 +60,5 @@ def two_factor_reset(*, user, by) -> int:
         raise PermissionDenied
     with transaction.atomic():
         removed, _ = TOTPDevice.objects.filter(user=user).delete()
+        audit.record("account_change", obj=user, actor=by, reason="重置双因素认证")
     return removed

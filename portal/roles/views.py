@@ -13,6 +13,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django_otp import login as otp_login
 
+from portal import audit
 from portal.roles.forms import TokenForm
 from portal.roles.two_factor import (
     HAS_DEVICE_SESSION_KEY,
@@ -44,6 +45,7 @@ def _verified(request, device) -> HttpResponseRedirect:
     request.session.cycle_key()  # the key that saw only the password does not carry on
     otp_login(request, device)
     request.session[HAS_DEVICE_SESSION_KEY] = True
+    audit.record("login", obj=request.user, reason="双因素认证通过")
     return HttpResponseRedirect(_next_url(request))
 
 
@@ -53,10 +55,13 @@ def _check(form, device) -> bool:
     allowed, _ = device.verify_is_allowed()
     if not allowed:
         form.add_error("token", "错误次数过多，请稍等片刻后再输入新的动态验证码。")
-        return False
-    if device.verify_token(form.cleaned_data["token"]):
+        reason = "动态验证码错误次数过多，暂缓验证"
+    elif device.verify_token(form.cleaned_data["token"]):
         return True
-    form.add_error("token", WRONG_CODE)
+    else:
+        form.add_error("token", WRONG_CODE)
+        reason = "动态验证码错误"
+    audit.record("login_failed", result="failure", obj=device.user, reason=reason)
     return False
 
 
@@ -98,6 +103,7 @@ def otp_setup(request):
     if request.method == "POST" and form.is_valid() and _check(form, device):
         device.confirmed = True
         device.save(update_fields=["confirmed"])
+        audit.record("account_change", obj=request.user, reason="启用双因素认证")
         messages.success(request, "已启用双因素认证：以后每次登录都需要输入动态验证码。")
         return _verified(request, device)
     return _render(

@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from portal.audit.models import AuditEvent
 from portal.roles.definitions import AUDIT_ADMIN, SECURITY_ADMIN, SYSTEM_ADMIN
 from tests.portal.factories import UserFactory
 from tests.roles.admin_forms import form_data
@@ -109,6 +110,8 @@ def test_the_security_administrator_resets_a_colleagues_second_factor(client):
     response = reset(client, auditor)
     assert "已重置" in response.content.decode()
     assert not TOTPDevice.objects.filter(user=auditor).exists()
+    event = AuditEvent.objects.get(action="account_change", reason="重置双因素认证")
+    assert (event.actor_username, event.object_id) == (security.username, str(auditor.pk))
 
 
 def test_nobody_resets_their_own_second_factor(client):

@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from portal.audit.models import AuditEvent
 from portal.roles.definitions import AUDIT_ADMIN, SECURITY_ADMIN, SYSTEM_ADMIN
 from portal.roles.demo import next_code
 from tests.portal.factories import UserFactory
@@ -139,6 +140,11 @@ def test_wrong_codes_are_throttled_even_against_a_right_one():
     response = client.post(VERIFY, {"token": next_code(device)})  # within the 1 s wait
     assert "错误次数过多" in response.content.decode()
     assert client.get(INDEX).status_code == 302
+    reasons = AuditEvent.objects.filter(action="login_failed", object_id=str(user.pk))
+    assert sorted(reasons.values_list("reason", flat=True)) == [
+        "动态验证码错误",
+        "动态验证码错误次数过多，暂缓验证",
+    ]
 
 
 @pytest.mark.parametrize(
