@@ -48,7 +48,7 @@ def archive_boundary() -> tuple[int, str]:
     """The last archived row's id and hash (0 and "" before any archive)."""
     archive = (
         AuditEvent.objects.filter(action=Action.ARCHIVE, result=Result.SUCCESS)
-        .exclude(details__through_id=None)
+        .filter(details__has_key="through_id")
         .order_by("-id")
         .values_list("details", flat=True)
         .first()

@@ -103,3 +103,18 @@ def test_viewing_without_the_export_permission_shows_no_export(client, tampering
     assert client.get(reverse("admin:audit_auditevent_export", args=["csv"])).status_code == 403
     assert not events(action=Action.AUDIT_EXPORT)
     assert events(action=Action.ACCESS_REFUSED)[-1].actor_username == "reader"
+
+
+@pytest.mark.parametrize(
+    ("role", "status"), [("审计管理员", 200), ("系统管理员", 403), ("安全管理员", 403)]
+)
+def test_only_the_audit_administrator_role_reads_the_log(client, db, role, status):
+    from django.contrib.auth.models import Group
+
+    group = Group.objects.filter(name=role).first()
+    if group is None:
+        pytest.skip("the 三员 roles come from portal.roles")
+    user = UserFactory(username=f"holder-{status}", is_staff=True)
+    user.groups.add(group)
+    client.force_login(user)
+    assert client.get(CHANGELIST).status_code == status

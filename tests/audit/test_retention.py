@@ -102,3 +102,21 @@ def test_the_command_says_when_there_is_nothing_to_archive(capsys):
     assert "没有需要归档" in capsys.readouterr().out
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("archive_audit", "--before", "yesterday")
+
+
+@pytest.mark.django_db
+def test_the_archive_path_deletes_nothing_past_its_boundary():
+    from django.db import DatabaseError, connection, transaction
+
+    for n in range(2):
+        record(Action.CONFIG_CHANGE, username="admin", reason=f"旧{n}")
+    archived = archive_before(before=timezone.now(), now=timezone.now() + timedelta(days=200))
+    newer = record(Action.LOGIN, username="admin")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('audit.archive_event', %s, true)", [str(archived.event.pk)]
+        )
+        for pk in (newer.pk, archived.event.pk):
+            with pytest.raises(DatabaseError, match="审计日志不可"), transaction.atomic():
+                cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [pk])
+    assert AuditEvent.objects.filter(pk__in=[newer.pk, archived.event.pk]).count() == 2
