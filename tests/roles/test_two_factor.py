@@ -197,3 +197,25 @@ def test_the_pages_need_a_login():
     response = Client().get(VERIFY)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_an_administrator_set_password_is_changed_before_the_code_without_a_loop():
+    from portal.accounts.passwords import password_mark_temporary
+
+    user = UserFactory(is_staff=True, is_superuser=True)
+    device = enrolled(user)
+    password_mark_temporary(user=user)
+    client = logged_in(user)
+    response = client.get(INDEX, follow=True)  # a redirect cycle would raise here
+    assert response.redirect_chain[-1][0] == reverse("admin:password_change")
+    new = "Zheng-Wu-Gong-Kai-42!"
+    response = client.post(
+        reverse("admin:password_change"),
+        {"old_password": "secret-password", "new_password1": new, "new_password2": new},
+        follow=True,
+    )
+    assert response.status_code == 200
+    response = client.get(INDEX, follow=True)
+    assert response.redirect_chain[-1][0].startswith(VERIFY)  # then the code
+    client.post(VERIFY, {"token": next_code(device)})
+    assert client.get(INDEX).status_code == 200
