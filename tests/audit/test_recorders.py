@@ -228,3 +228,19 @@ def test_a_form_refused_for_its_missing_csrf_token_is_recorded(db):
     assert response.status_code == 403
     (refused,) = new_since(before).filter(action=Action.ACCESS_REFUSED)
     assert refused.details["path"] == "/admin/login/" and refused.details["method"] == "POST"
+
+
+def test_a_handler_opening_an_application_is_a_personal_data_view(client, agency):
+    from tests.applications.factories import RESIDENT_ID
+    from tests.applications.test_admin import change_url, register
+
+    application = register(agency)
+    client.force_login(agency.clerk)
+    before = last_id()
+    assert client.get(change_url(application)).status_code == 200
+    (view,) = new_since(before).filter(action=Action.PERSONAL_DATA_VIEW)
+    assert view.object_type == "applications.application" and view.object_id == str(application.pk)
+    assert view.actor_username == "clerk"
+    assert_absent_everywhere(RESIDENT_ID)
+    steps = events(action=Action.WORKFLOW_TRANSITION, object_type="applications.application")
+    assert steps and steps[-1].actor_username == "clerk"
