@@ -5,8 +5,11 @@ delete is a ``config_change`` (users, groups, organizations, the calendar, mailb
 vocabularies, settings…), except for publications (``Publishable``) and cases (the
 models an append-only history table points to: letters, applications, plan tasks). Those
 change only through their workflow, whose every step writes a history row; each history
-row becomes a ``workflow_transition`` here. Bulk imports write history with
-``bulk_create`` (no signal) and are audited once per import instead.
+row becomes a ``workflow_transition`` here (post_save of every ``AppendOnly`` model; the
+publications' history is inserted without post_save, so ``portal.workflow.record`` calls
+``record_transition`` itself). Bulk imports write history in bulk and are audited once per
+import instead (django-import-export's ``post_import``; the command line calls
+``portal.audit.record("import", ...)``).
 """
 
 from __future__ import annotations
