@@ -146,7 +146,7 @@ def rotate(token: str) -> str:
     """``token`` re-encrypted under the first key (key rotation)."""
     try:
         return _fernet().rotate(token.encode("ascii")).decode("ascii")
-    except InvalidToken as error:
+    except (InvalidToken, UnicodeEncodeError) as error:
         raise UndecryptableError("个人信息无法用现有密钥解密，不能轮换。") from error
 
 
