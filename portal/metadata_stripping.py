@@ -16,7 +16,10 @@ some of it is personal data. Each format is cleaned without touching its content
   digital signature (电子签章) is left as it is: rewriting would break the signature or
   the agency's restrictions, and the signer is the publishing agency anyway.
 
-Other formats (legacy Office, plain ZIP, audio and video) are returned unchanged.
+- Legacy Office (doc, xls, ppt, wps, et, dps): the author, last author, manager and
+  company strings of the summary information are overwritten with zero bytes in place.
+
+Other formats (plain ZIP, OFD, audio and video) are returned unchanged.
 Everything here runs on bytes already accepted by ``portal.upload_checks``; it is called
 through ``portal.uploads.strip_public_metadata`` in a budgeted child process.
 """
@@ -27,6 +30,7 @@ import shutil
 import struct
 import zipfile
 
+import olefile
 from pypdf import PdfReader, PdfWriter
 
 from portal.pdf_checks import open_pdf
@@ -235,6 +239,61 @@ def _signed(reader: PdfReader) -> bool:
     return "/Perms" in root or int(form.get("/SigFlags", 0)) & 1 == 1
 
 
+# --- Legacy Office (OLE): Word, Excel, PowerPoint 97-2003, WPS -------------------------------
+
+# Property set stream → property ids whose strings are blanked: author and last author;
+# manager and company (MS-OLEPS, PIDSI_* and PIDDSI_*).
+_OLE_PROPERTIES = {
+    "\x05SummaryInformation": {0x04, 0x08},
+    "\x05DocumentSummaryInformation": {0x0E, 0x0F},
+}
+_VT_LPSTR, _VT_LPWSTR = 0x1E, 0x1F
+
+
+def strip_ole(data: bytes) -> bytes:
+    """The named strings overwritten with zero bytes of the same length, in place: OLE
+    streams cannot change size without rebuilding the file, and a string of NULs reads
+    as empty."""
+    buffer = io.BytesIO(data)
+    ole = olefile.OleFileIO(buffer, write_mode=True)
+    try:
+        changed = False
+        for stream, ids in _OLE_PROPERTIES.items():
+            if not ole.exists(stream):
+                continue
+            original = ole.openstream(stream).read()
+            blanked = _blank_ole_strings(original, ids)
+            if blanked != original:
+                ole.write_stream(stream, blanked)
+                changed = True
+        return buffer.getvalue() if changed else data
+    finally:
+        ole.close()
+
+
+def _blank_ole_strings(stream: bytes, ids: set[int]) -> bytes:
+    """``stream`` (a property set) with the string values of ``ids`` in its first section
+    zeroed; unchanged where the structure does not read cleanly."""
+    out = bytearray(stream)
+    try:
+        (section,) = struct.unpack_from("<I", stream, 44)  # after the header and one FMTID
+        _size, count = struct.unpack_from("<II", stream, section)
+        for number in range(min(count, 4096)):
+            identifier, offset = struct.unpack_from("<II", stream, section + 8 + 8 * number)
+            if identifier not in ids:
+                continue
+            start = section + offset
+            kind, length = struct.unpack_from("<II", stream, start)
+            kind &= 0xFFFF
+            if kind in (_VT_LPSTR, _VT_LPWSTR):
+                width = 2 if kind == _VT_LPWSTR else 1
+                end = min(start + 8 + length * width, len(out))
+                out[start + 8 : end] = bytes(end - start - 8)
+    except struct.error:
+        return stream
+    return bytes(out)
+
+
 # --- Dispatch ------------------------------------------------------------------------------
 
 _OFFICE_MIMES = {
@@ -255,6 +314,8 @@ def strip_metadata(data: bytes, *, structure: str, mime: str) -> bytes:
         return strip_png(data)
     if structure == "pdf":
         return strip_pdf(data)
+    if structure == "ole":
+        return strip_ole(data)
     if structure == "zip" and mime in _OFFICE_MIMES:
         return strip_office(data)
     return data

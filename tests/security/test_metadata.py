@@ -2,9 +2,12 @@
 metadata (``portal.metadata_stripping``), their content untouched."""
 
 import io
+import struct
+import uuid
 import zipfile
 
 import docx
+import olefile
 import openpyxl
 import pytest
 from django.core.files.storage import default_storage
@@ -240,3 +243,73 @@ def test_a_downloaded_attachment_is_an_attachment_and_never_sniffed(client):
     assert response["Content-Disposition"].startswith("attachment;")
     assert response["X-Content-Type-Options"] == "nosniff"
     assert PERSONAL not in properties(b"".join(response.streaming_content))
+
+
+# --- A Word 97 file with summary information, built byte by byte (olefile cannot write) ---
+
+FREE, END_OF_CHAIN, FAT_SECTOR, NO_STREAM = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF
+SUMMARY_FMTID = uuid.UUID("F29F85E0-4FF9-1068-AB91-08002B27B3D9").bytes_le
+
+
+def summary_information(author: str, title: str) -> bytes:
+    """A property set with the code page (936), the title and the author, padded to a
+    full 4 KiB so it lives in ordinary sectors rather than the mini stream."""
+
+    def string(value: str) -> bytes:
+        encoded = value.encode("gbk") + b"\0"
+        return struct.pack("<II", 0x1E, len(encoded)) + encoded.ljust(
+            -(-len(encoded) // 4) * 4, b"\0"
+        )
+
+    values = [(1, struct.pack("<IHH", 2, 936, 0)), (2, string(title)), (4, string(author))]
+    offset, table, body = 8 + 8 * len(values), b"", b""
+    for identifier, value in values:
+        table += struct.pack("<II", identifier, offset + len(body))
+        body += value
+    section = struct.pack("<II", 8 + len(table) + len(body), len(values)) + table + body
+    header = struct.pack("<HHI", 0xFFFE, 0, 0x00020006) + bytes(16) + struct.pack("<I", 1)
+    return (header + SUMMARY_FMTID + struct.pack("<I", 48) + section).ljust(4096, b"\0")
+
+
+def ole_word_with_author(author: str, title: str) -> bytes:
+    def entry(name, kind, *, right=NO_STREAM, child=NO_STREAM, start=END_OF_CHAIN, size=0):
+        encoded = (name + "\0").encode("utf-16-le")
+        return (
+            encoded.ljust(64, b"\0")
+            + struct.pack("<HBB3I", len(encoded), kind, 1, NO_STREAM, right, child)
+            + bytes(36)
+            + struct.pack("<IQ", start, size)
+        )
+
+    directory = (
+        entry("Root Entry", 5, child=1)
+        + entry("WordDocument", 2, right=2, start=0, size=4096)
+        + entry("\x05SummaryInformation", 2, start=8, size=4096)
+    ).ljust(512, b"\0")
+    fat = [*range(1, 8), END_OF_CHAIN, *range(9, 16), END_OF_CHAIN, END_OF_CHAIN, FAT_SECTOR]
+    fat += [FREE] * (128 - len(fat))
+    header = (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + bytes(16)
+        + struct.pack("<5H", 0x3E, 3, 0xFFFE, 9, 6)
+        + bytes(6)
+        + struct.pack("<9I", 0, 1, 16, 0, 4096, END_OF_CHAIN, 0, END_OF_CHAIN, 0)
+        + struct.pack("<109I", 17, *[FREE] * 108)
+    )
+    word = b"\xec\xa5\xc1\x00".ljust(4096, b"\0")
+    return (
+        header + word + summary_information(author, title) + directory + struct.pack("<128I", *fat)
+    )
+
+
+def test_a_word_97_file_loses_its_author_and_keeps_its_title():
+    original = ole_word_with_author(PERSONAL, "政务公开通知")
+    with olefile.OleFileIO(original) as ole:
+        assert ole.get_metadata().author == PERSONAL.encode("gbk")  # the builder is right
+    kept = stored(attach(DocumentFactory(), "通知.doc", original))
+    assert len(kept) == len(original) and PERSONAL.encode("gbk") not in kept
+    with olefile.OleFileIO(kept) as ole:
+        metadata = ole.get_metadata()
+        assert metadata.author in (b"", None)
+        assert metadata.title == "政务公开通知".encode("gbk")
+        assert ole.openstream("WordDocument").read()[:4] == b"\xec\xa5\xc1\x00"
