@@ -19,7 +19,7 @@ from disclosure.models import Attachment, Document, attachments_publish
 from disclosure.normative_rules import needs_interpretation_default
 from disclosure.search_index import index_documents
 from portal import publication, workflow
-from portal.bulk import insert_many
+from portal.bulk import insert_many, pipelined, reserve_keys
 from portal.followers import save_followers
 from portal.models import Organization, Status, User, WorkflowEvent
 from portal.scopes import acting_scope, in_scope
@@ -184,14 +184,15 @@ def documents_import(
     edited_live = [] if publish else [d for d in updated if d.is_live]
     rewritten = [d for d in updated if publish or not d.is_live]
     from_statuses = {d.pk: d.status for d in updated}
-    with transaction.atomic():
+    with pipelined():  # one transaction; the database writes while the next rows are read
+        # Every query that reads comes first; the inserts are queued after them.
         _number_many(created)
         for document in created:
             document.created_by = by
             document.owner_organization_id = owner.pk if owner else document.organization_id
         for document in created + rewritten:
             _set_state(document, publish=publish, now=now)
-        insert_many(created, batch_size=BATCH)
+        reserve_keys(created)  # index entries and history name them before they are written
         Document.objects.bulk_update(rewritten, _BULK_UPDATE_FIELDS, batch_size=BATCH)
         if edited_live:
             workflow.save_pending_revisions(edited_live, by=by, batch_size=BATCH)
@@ -203,6 +204,7 @@ def documents_import(
             attachments_publish(documents=rewritten)
             index_documents(documents=created + rewritten, batch_size=BATCH)
             publication.bump()
+        insert_many(created, batch_size=BATCH)
         _record(created, updated, from_statuses, by=by, publish=publish, now=now)
     return created + updated
 

@@ -14,6 +14,7 @@ from datetime import datetime
 from django.db import connection
 from django.utils import timezone
 
+from portal import bulk
 from portal.models import FacetCount, SearchEntry
 
 # Facet parameter → the index column it counts (the year is the local publish year).
@@ -52,12 +53,11 @@ def apply(changes: Counter) -> None:
     table = FacetCount._meta.db_table
     rows = ", ".join(["(%s, %s, %s, %s)"] * len(changes))
     params = [v for (kind, facet, value), n in changes.items() for v in (kind, facet, value, n)]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (kind, facet, value, count) VALUES {rows} "
-            f"ON CONFLICT (kind, facet, value) DO UPDATE SET count = {table}.count + EXCLUDED.count",
-            params,
-        )
+    bulk.write(  # an import queues it behind its index entries (``portal.bulk.pipelined``)
+        f"INSERT INTO {table} (kind, facet, value, count) VALUES {rows} "
+        f"ON CONFLICT (kind, facet, value) DO UPDATE SET count = {table}.count + EXCLUDED.count",
+        params,
+    )
 
 
 def visible_counts(

@@ -126,8 +126,8 @@ def index_items(items: Iterable, *, batch_size: int = 1000) -> int:
     for kind, group in by_kind.items():
         changes.update(_remove(kind.name, [item.pk for item in group]))  # update keeps negatives
         live = [item for item in group if item.is_live]
-        if live:
-            created = insert_many(kind.entries(live), batch_size=batch_size)
+        for start in range(0, len(live), batch_size):  # built and written batch by batch
+            created = insert_many(kind.entries(live[start : start + batch_size]))
             changes.update(counts.deltas(map(counts.entry_row, created), +1))
             written += len(created)
     counts.apply(changes)
