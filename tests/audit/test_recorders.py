@@ -244,3 +244,35 @@ def test_a_handler_opening_an_application_is_a_personal_data_view(client, agency
     assert_absent_everywhere(RESIDENT_ID)
     steps = events(action=Action.WORKFLOW_TRANSITION, object_type="applications.application")
     assert steps and steps[-1].actor_username == "clerk"
+
+
+def test_address_lockouts_and_expired_sessions_from_the_accounts_app(db, user):
+    signals = pytest.importorskip("portal.accounts.signals")
+    before = last_id()
+    signals.ip_locked.send(sender=None, ip="10.0.0.9")
+    signals.session_expired.send(sender=None, user=user, reason="idle")
+    locked, expired = new_since(before)
+    assert (locked.action, locked.object_type, locked.object_id) == ("lockout", "ip", "10.0.0.9")
+    assert (expired.action, expired.actor_username, expired.reason) == (
+        "logout",
+        "wangwu",
+        "会话结束：空闲超时",
+    )
+
+
+def test_an_import_export_download_is_recorded_once(client, db):
+    from django.test import RequestFactory
+    from import_export.signals import post_export
+
+    from portal.audit.context import current_request
+
+    request = RequestFactory().get("/admin/portal/organization/export/")
+    request.user = UserFactory(username="exporter", is_staff=True)
+    token = current_request.set(request)
+    try:
+        post_export.send(sender=None, model=Organization)
+    finally:
+        current_request.reset(token)
+    exported = events(action=Action.EXPORT)[-1]
+    assert exported.actor_username == "exporter" and exported.object_type == "portal.organization"
+    assert request._audit_download_recorded  # the middleware will not record it again
