@@ -9,7 +9,7 @@ class RolesConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from portal.roles import signals  # connects the other receivers
+        from portal.roles import checks, signals  # noqa: F401  (register themselves)
 
         post_migrate.connect(
             signals.grant_role_permissions, dispatch_uid="portal.roles.grant_role_permissions"

@@ -68,3 +68,14 @@ def test_the_next_code_skips_a_time_step_already_used():
     first = next_code(device, now=1_000_000_000)
     device.last_t = 1_000_000_000 // 30
     assert next_code(device, now=1_000_000_000) != first
+
+
+def test_the_demo_key_stops_a_deployment_unless_the_demo_is_allowed(settings):
+    from portal.roles.checks import demo_second_factor_check
+
+    TOTPDevice.objects.create(user=UserFactory(username="chief"), confirmed=True, key=DEMO_TOTP_KEY)
+    settings.ALLOW_DEMO_ACCOUNTS = False
+    (error,) = demo_second_factor_check()
+    assert error.id == "roles.E001" and "chief" in error.msg
+    settings.ALLOW_DEMO_ACCOUNTS = True
+    assert demo_second_factor_check() == []
