@@ -243,6 +243,29 @@ def stored_application(**expected):
     return check
 
 
+def rare_name_shown_to_the_handler(url, build, model):
+    """Submitted with a CJK Extension B name, then opened by the office's clerk, who handles
+    it: the name must come back whole (stored as four-byte UTF-8, shown unmasked)."""
+
+    def send(client, world):
+        submitted = client.post(url, build(client))
+        assert submitted.status_code == 200, page(submitted)
+        stored = model.objects.get()
+        assert stored.name == RARE_NAME
+        client.force_login(world.agency.clerk)
+        opts = model._meta
+        return client.get(
+            reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[stored.pk])
+        )
+
+    return send
+
+
+def shows_rare_name(response, world):
+    assert response.status_code == 200
+    assert RARE_NAME in page(response)
+
+
 def post(url, build):
     return lambda client, world: client.post(url, build(client))
 
@@ -260,6 +283,10 @@ CASES = {
     "letter: CJK Extension B name is stored": (
         post(WRITE, lambda c: letter(c, name=RARE_NAME)),
         stored_letter(name=RARE_NAME),
+    ),
+    "letter: CJK Extension B name is shown to the handler": (
+        rare_name_shown_to_the_handler(WRITE, lambda c: letter(c, name=RARE_NAME), Letter),
+        shows_rare_name,
     ),
     "letter: RTL override and zero-width space in the name are refused by name": (
         post(WRITE, lambda c: letter(c, name=RTL_NAME)),
@@ -303,6 +330,12 @@ CASES = {
     "application: CJK Extension B name is stored": (
         post(APPLY, lambda c: application(c, name=RARE_NAME)),
         stored_application(name=RARE_NAME),
+    ),
+    "application: CJK Extension B name is shown to the handler": (
+        rare_name_shown_to_the_handler(
+            APPLY, lambda c: application(c, name=RARE_NAME), Application
+        ),
+        shows_rare_name,
     ),
     "application: script payload in the description": (
         post(APPLY, lambda c: application(c, description=SCRIPT, info_title="低保" + SCRIPT)),
