@@ -12,12 +12,14 @@ import openpyxl
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PIL import Image
 from PIL.PngImagePlugin import PngInfo
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DictionaryObject, NameObject, NumberObject, StreamObject
 
-from portal.metadata_stripping import strip_jpeg
+from portal.metadata_stripping import strip_jpeg, strip_png
 from portal.uploads import DOCUMENT_KINDS, inspect_upload, strip_public_metadata
 from tests.disclosure.factories import DocumentFactory
 from tests.disclosure.test_views import attach
@@ -313,3 +315,42 @@ def test_a_word_97_file_loses_its_author_and_keeps_its_title():
         assert metadata.author in (b"", None)
         assert metadata.title == "政务公开通知".encode("gbk")
         assert ole.openstream("WordDocument").read()[:4] == b"\xec\xa5\xc1\x00"
+
+
+# --- the JPEG and PNG walkers on their own ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{"progressive": True}, {"restart_marker_blocks": 1}, {"subsampling": 0, "quality": 100}],
+    ids=["progressive (several scans)", "restart markers", "4:4:4 at quality 100"],
+)
+def test_every_kind_of_jpeg_keeps_its_pixels(options):
+    out = io.BytesIO()
+    picture().save(out, "JPEG", exif=exif(), comment=b"Zhang San", **options)
+    original = out.getvalue()
+    kept = strip_jpeg(original)
+    assert b"Zhang" not in kept and b"Canon" not in kept
+    assert Image.open(io.BytesIO(kept)).tobytes() == Image.open(io.BytesIO(original)).tobytes()
+
+
+def test_whatever_follows_the_end_of_an_image_is_dropped():
+    trailer = b"\xff\xd8 a second picture, with its own EXIF: Zhang San \xff\xd9"
+    assert strip_jpeg(photo() + trailer).endswith(b"\xff\xd9")
+    assert b"Zhang" not in strip_jpeg(photo() + trailer)
+    png = png_with_metadata()
+    assert strip_png(png + b"Zhang San").endswith(b"IEND\xaeB`\x82")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=st.text(min_size=1, max_size=60).filter(lambda t: "\x00" not in t))
+def test_any_comment_or_artist_is_gone_and_the_image_unchanged(text):
+    data = Image.Exif()
+    data[0x013B] = text
+    out = io.BytesIO()
+    picture().save(out, "JPEG", exif=data.tobytes(), comment=text.encode())
+    original = out.getvalue()
+    kept = strip_jpeg(original)
+    image = Image.open(io.BytesIO(kept))
+    assert "comment" not in image.info and 0x013B not in image.getexif()
+    assert scan_data(kept) == scan_data(original)
