@@ -55,9 +55,11 @@ def qr_code_data_uri(device: TOTPDevice) -> str:
 def two_factor_reset(*, user, by) -> int:
     """Delete ``user``'s TOTP devices so that the next login enrols a new one. Requires
     roles.reset_two_factor; nobody resets their own (that would skip the second factor).
-    Returns the number of devices removed."""
+    A superuser's only by a superuser. Returns the number of devices removed."""
     if not by.has_perm("roles.reset_two_factor") or by.pk == user.pk:
         raise PermissionDenied
+    if user.is_superuser and not by.is_superuser:
+        raise PermissionDenied  # a superuser's second factor is a superuser's business
     with transaction.atomic():
         removed, _ = TOTPDevice.objects.filter(user=user).delete()
         audit.record("account_change", obj=user, actor=by, reason="重置双因素认证")

@@ -5,6 +5,7 @@ security administrator resets a colleague's second factor. Registers nothing its
 portal's admin module imports it before django.contrib.auth's admin has run."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.forms import UserChangeForm
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
@@ -50,11 +51,12 @@ def reset_two_factor(modeladmin, request, queryset):
         try:
             removed = two_factor_reset(user=user, by=request.user)
         except PermissionDenied:
-            modeladmin.message_user(
-                request,
-                f"{user}：不能重置自己的双因素认证，请由另一位安全管理员操作。",
-                messages.ERROR,
+            why = (
+                "不能重置自己的双因素认证，请由另一位安全管理员操作"
+                if user.pk == request.user.pk
+                else "超级用户的双因素认证只能由超级用户重置"
             )
+            modeladmin.message_user(request, f"{user}：{why}。", messages.ERROR)
             continue
         if removed:
             modeladmin.message_user(request, f"{user}：已重置，下次登录时需重新绑定身份验证器。")
@@ -80,11 +82,21 @@ class RoleGrantsUserAdminMixin:
             fields += ACCOUNT_FIELDS  # who creates accounts edits them (系统管理员)
         return fields
 
+    def has_change_permission(self, request, obj=None):
+        # A superuser's account is changed by a superuser only: whoever could set its
+        # password or grants would hold every right (三员分立).
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
     def has_reset_two_factor_permission(self, request):
         return request.user.has_perm("roles.reset_two_factor")
 
     def user_change_password(self, request, id, form_url=""):
         # Setting someone's password is account administration, not authorisation.
         if not (request.user.is_superuser or request.user.has_perm("portal.add_user")):
+            raise PermissionDenied
+        target = self.get_object(request, unquote(id))
+        if target is not None and target.is_superuser and not request.user.is_superuser:
             raise PermissionDenied
         return super().user_change_password(request, id, form_url)

@@ -143,3 +143,22 @@ def test_a_role_group_cannot_be_given_content_permissions_in_the_admin(client):
 def test_the_device_admin_that_shows_secrets_is_not_registered(client):
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     assert client.get("/admin/otp_totp/totpdevice/").status_code == 404
+
+
+def test_only_a_superuser_changes_a_superusers_account(client):
+    root = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(holder(SYSTEM_ADMIN))
+    page = client.get(change_url(root))  # shown read-only
+    assert page.status_code == 200 and not page.context["has_change_permission"]
+    assert client.post(change_url(root), {"username": "taken"}).status_code == 403
+    password = reverse("admin:auth_user_password_change", args=[root.pk])
+    assert client.get(password).status_code == 403
+
+
+def test_a_security_administrator_cannot_reset_a_superusers_second_factor(client):
+    client.force_login(holder(SECURITY_ADMIN))
+    root = UserFactory(is_staff=True, is_superuser=True)
+    TOTPDevice.objects.create(user=root, confirmed=True)
+    response = reset(client, root)
+    assert "只能由超级用户重置" in response.content.decode()
+    assert TOTPDevice.objects.filter(user=root).exists()

@@ -9,6 +9,8 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from portal.audit.models import AuditEvent
 from portal.roles.definitions import AUDIT_ADMIN, SECURITY_ADMIN, SYSTEM_ADMIN
@@ -219,3 +221,16 @@ def test_an_administrator_set_password_is_changed_before_the_code_without_a_loop
     assert response.redirect_chain[-1][0].startswith(VERIFY)  # then the code
     client.post(VERIFY, {"token": next_code(device)})
     assert client.get(INDEX).status_code == 200
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(token=st.text(max_size=40))
+def test_any_text_as_a_code_gets_a_page_never_an_error_nor_a_login(token):
+    user = UserFactory(is_staff=True, is_superuser=True)
+    TOTPDevice.objects.create(user=user, name="手机", confirmed=True, throttling_failure_count=0)
+    client = logged_in(user)
+    response = client.post(VERIFY, {"token": token})
+    assert response.status_code == 200
+    assert client.get(INDEX).status_code == 302
