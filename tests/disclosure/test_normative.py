@@ -505,7 +505,10 @@ def test_the_clerk_may_say_otherwise(agency):
 ADMIN_LIST = reverse("admin:disclosure_document_changelist")
 
 
-def test_the_admin_alerts_documents_due_for_evaluation_and_filters_them(agency, client):
+def test_the_admin_alerts_documents_due_for_evaluation_and_filters_them(agency, client, settings):
+    # The clock jumps years ahead: with the 等保 preset the publisher's password would
+    # have expired (portal.accounts), which is not what this test is about.
+    settings.PASSWORD_POLICY = "asvs"
     soon = normative_document(organization=agency.bureau)  # valid to 2029-06-04
     normative_document("渝民规〔2024〕8号", organization=agency.bureau, title="某某规定")
     with frozen(datetime(2029, 1, 10, 9, 0, tzinfo=SHANGHAI)):
