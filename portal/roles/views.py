@@ -81,6 +81,10 @@ def otp_verify(request):
     if request.user.is_verified():
         return HttpResponseRedirect(_next_url(request))
     device = confirmed_device(request.user)
+    if device is None and not requires_two_factor(request.user):
+        # A voluntary device was reset during the session: no second factor is owed.
+        request.session[HAS_DEVICE_SESSION_KEY] = False
+        return HttpResponseRedirect(_next_url(request))
     if device is None:
         return HttpResponseRedirect(_with_next("roles:otp-setup", request))
     form = TokenForm(request.POST or None)

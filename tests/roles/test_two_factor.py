@@ -234,3 +234,13 @@ def test_any_text_as_a_code_gets_a_page_never_an_error_nor_a_login(token):
     response = client.post(VERIFY, {"token": token})
     assert response.status_code == 200
     assert client.get(INDEX).status_code == 302
+
+
+def test_staff_whose_voluntary_device_was_reset_go_on_without_a_code():
+    clerk = UserFactory(is_staff=True)
+    device = enrolled(clerk)
+    client = logged_in(clerk)
+    assert client.get(INDEX).status_code == 302
+    device.delete()  # reset by a security administrator
+    assert client.get(INDEX, follow=True).redirect_chain[-1][0] == INDEX
+    assert client.get(INDEX).status_code == 200
