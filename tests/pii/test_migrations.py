@@ -89,3 +89,32 @@ def test_the_mailbox_migration_encrypts_plaintext_letters(mailbox):  # noqa: F81
     assert Letter.objects.get(pk=letter.pk).phone == "13812345678"
     backward(LETTERS)
     assert stored("mailbox_letter", letter.pk, "phone") == ("13812345678",)
+
+
+def migrate(*targets):
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(list(targets))
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_real_migrations_decrypt_going_back_and_encrypt_going_forward(mailbox):  # noqa: F811
+    application, letter = ApplicationFactory(), submit(mailbox)
+    latest = [
+        ("applications", "0006_applicant_encrypt_rows"),
+        ("mailbox", "0005_letter_contact_encrypt_rows"),
+    ]
+    migrate(("applications", "0004_extension_request"), ("mailbox", "0003_roles"))
+    try:
+        assert stored("applications_application", application.pk, "id_number", "phone") == (
+            RESIDENT_ID, "13800000000",
+        )  # fmt: skip
+        assert stored("mailbox_letter", letter.pk, "phone") == ("13812345678",)
+    finally:
+        migrate(*latest)
+    (token,) = stored("applications_application", application.pk, "id_number")
+    assert RESIDENT_ID not in token and encryption.decrypt(token) == RESIDENT_ID
+    assert "13812345678" not in stored("mailbox_letter", letter.pk, "phone")[0]
+    assert Application.objects.of_applicant(id_type="resident_id", id_number=RESIDENT_ID).get()
