@@ -9,10 +9,12 @@ state; the shared assertions (no 5xx, no leak) run for every row.
 """
 
 import base64
+import io
 import re
 import threading
 from dataclasses import dataclass, field
 
+import openpyxl
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -27,7 +29,7 @@ from portal import workflow
 from portal.credentials import password_for
 from portal.models import WorkflowEvent
 from tests.disclosure.factories import DocumentFactory
-from tests.disclosure.test_resources import IMPORT, csv_bytes, login, row
+from tests.disclosure.test_resources import HEADERS, IMPORT, csv_bytes, login, row
 from tests.mailbox.conftest import submit as submit_letter
 
 WRITE = reverse("mailbox:letter-create", kwargs={"slug": "director"})
@@ -204,10 +206,25 @@ def _without_tokens(response) -> str:
     return re.sub(r'name="tracking_code" value="[^"]+"', "", text)
 
 
-def import_csv(rows, name="catalogue.csv", content=None):
+def xlsx_bytes(rows) -> bytes:
+    """A workbook whose cells openpyxl writes as typed: "=…" becomes a formula cell."""
+    workbook = openpyxl.Workbook()
+    workbook.active.append(HEADERS)
+    for values in rows:
+        workbook.active.append(values)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def import_csv(rows, name="catalogue.csv", content=None, xlsx=None):
     def send(client, world):
         login(client, world.agency.clerk)
-        upload = SimpleUploadedFile(name, content if content is not None else csv_bytes(rows))
+        if xlsx is not None:
+            data = xlsx_bytes(xlsx)
+        else:
+            data = content if content is not None else csv_bytes(rows)
+        upload = SimpleUploadedFile(name, data)
         file_format = "1" if name.endswith(".xlsx") else "0"
         return client.post(IMPORT, {"import_file": upload, "format": file_format, "resource": "0"})
 
@@ -370,6 +387,12 @@ CASES = {
     "import: formula cell is kept as text": (
         import_csv([row(title=FORMULA, number="")]),
         formula_is_text,
+    ),
+    # A formula cell is read as its cached value (none: never evaluated), so the row lacks
+    # its title.
+    "import: formula cell in an XLSX is never evaluated": (
+        import_csv(None, name="catalogue.xlsx", xlsx=[row(title=FORMULA, number="")]),
+        import_shows("数据第 1 行", "标题不能为空"),
     ),
     "import: impossible date": (
         import_csv([row(**{"成文日期": "2026-02-30"})]),
