@@ -150,3 +150,19 @@ def test_the_citizen_forms_mark_their_post_data_sensitive(view, rf):
     except Exception:  # noqa: BLE001  only the marking matters here
         pass
     assert request.sensitive_post_parameters == "__ALL__"
+
+
+@pytest.mark.parametrize("url_name", ["mailbox:letter-track", "applications:application-track"])
+@pytest.mark.django_db
+def test_tracking_credentials_are_posted_never_put_in_a_url(client, url_name):
+    # A query string reaches proxies' and servers' access logs; a POST body does not.
+    import re
+
+    from django.urls import reverse
+
+    page = client.get(reverse(url_name)).content.decode()
+    (form,) = re.findall(r'<form class="track-form"[^>]*>', page)
+    assert 'method="post"' in form
+    # Credentials in a query string are ignored, so no link or bookmark ever carries them.
+    ignored = client.get(reverse(url_name), {"tracking_code": "X", "password": "Y"})
+    assert ignored.status_code == 200 and "track-result" not in ignored.content.decode()
