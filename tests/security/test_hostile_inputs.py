@@ -196,9 +196,17 @@ def letter_tracking_enumeration(client, world):
 
 def application_tracking_enumeration(client, world):
     world.settings.APPLY_TRACK_FAILURES_PER_IP_HOUR = 3
-    for n in range(3):
-        client.post(APPLY_TRACK, {"tracking_code": f"GUESS{n:07d}", "password": "AAAAAAAA"})
-    return client.post(APPLY_TRACK, {"tracking_code": "GUESS", "password": "AAAAAAAA"})
+    submitted = client.post(APPLY, application(client))
+    code = re.search(r'id="tracking-code">([^<]+)<', page(submitted)).group(1)
+    password = re.search(r'id="query-password">([^<]+)<', page(submitted)).group(1)
+    world.secrets.extend(["王小五", VALID_ID, "13983001234"])
+    wrong_password = client.post(APPLY_TRACK, {"tracking_code": code, "password": "AAAAAAAA"})
+    wrong_code = client.post(APPLY_TRACK, {"tracking_code": "GUESS0000000", "password": "AAAAAAAA"})
+    assert wrong_password.status_code == wrong_code.status_code == 400
+    assert _without_tokens(wrong_password) == _without_tokens(wrong_code)
+    client.post(APPLY_TRACK, {"tracking_code": "GUESS", "password": "AAAAAAAA"})
+    # Past the limit even the right code and password wait.
+    return client.post(APPLY_TRACK, {"tracking_code": code, "password": password})
 
 
 def _without_tokens(response) -> str:
