@@ -92,23 +92,30 @@ def decrypt_columns(connection, table, columns) -> int:
     return _rewrite(connection, table, columns, lambda v: decrypt(v) if _is_token(v) else v)
 
 
-def reencrypt_columns(connection, table, columns) -> int:
-    """Every token rewritten under the first key of ``PII_ENCRYPTION_KEYS``."""
-    return _rewrite(connection, table, columns, rotate)
+def reencrypt_columns(connection, table, columns, digests=None) -> int:
+    """Every token rewritten under the first key of ``PII_ENCRYPTION_KEYS``, and the
+    blind-index ``digests`` recomputed (under a new ``PII_INDEX_KEY`` too)."""
+    return _rewrite(connection, table, columns, rotate, digests)
 
 
-def encrypted_columns() -> list[tuple[str, list[str]]]:
-    """(table, encrypted columns) of every installed model with encrypted fields; the
-    tables are keyed by ``id`` (the project's BigAutoField)."""
+def encrypted_columns() -> list[tuple[str, list[str], dict[str, tuple[str, str]]]]:
+    """(table, encrypted columns, blind-index digests) of every installed model with
+    encrypted fields; the tables are keyed by ``id`` (the project's BigAutoField)."""
     from django.apps import apps
 
-    from portal.encryption import EncryptedMixin
+    from portal.encryption import BlindIndexField, EncryptedMixin
 
     found = []
     for model in apps.get_models():
-        columns = [f.column for f in model._meta.local_fields if isinstance(f, EncryptedMixin)]
+        fields = model._meta.local_fields
+        columns = [f.column for f in fields if isinstance(f, EncryptedMixin)]
+        digests = {
+            f.column: (model._meta.get_field(f.source).column, f.purpose)
+            for f in fields
+            if isinstance(f, BlindIndexField)
+        }
         if columns and not model._meta.proxy:
-            found.append((model._meta.db_table, columns))
+            found.append((model._meta.db_table, columns, digests))
     return found
 
 

@@ -96,6 +96,16 @@ def test_reencrypting_after_a_rotation_lets_the_old_key_go(mailbox):  # noqa: F8
 
 
 @pytest.mark.django_db
+def test_reencrypting_recomputes_the_blind_index_under_a_new_index_key():
+    application = ApplicationFactory()
+    with override_settings(PII_INDEX_KEY=INDEX_KEY):
+        applicant = Application.objects.of_applicant(id_type="resident_id", id_number=RESIDENT_ID)
+        assert not applicant.exists()  # the digests still follow the old key
+        call_command("reencrypt_personal_data", stdout=open(os.devnull, "w"))
+        assert list(applicant.values_list("pk", flat=True)) == [application.pk]
+
+
+@pytest.mark.django_db
 def test_a_wrong_key_is_a_clear_error_that_names_no_value():
     with override_settings(PII_ENCRYPTION_KEYS=[OLD_KEY]):
         application = ApplicationFactory()
