@@ -35,11 +35,37 @@ def _terminate_when_parent_dies():
     ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
+def failed_checks() -> str:
+    """Django's system checks, deployment ones included, at error level: what a portal
+    must not start with (demo accounts outside the demo, missing personal-data keys, a
+    short audit retention…). Empty when none fails."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    import django
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    django.setup()
+    try:
+        call_command("check", deploy=True, fail_level="ERROR", stdout=open(os.devnull, "w"))
+    except SystemCheckError as error:
+        return str(error)
+    return ""
+
+
 def on_starting(server):
     # `make run` sets this: if make itself is killed, gunicorn follows instead of being
     # left behind holding the port (and on_exit below stops the embedded PostgreSQL).
     if os.environ.get("GUNICORN_STOP_WITH_PARENT") == "1":
         _terminate_when_parent_dies()
+    # manage.py runs the checks on every command; gunicorn would not, so a production
+    # start with demo accounts present is refused here.
+    problems = failed_checks()
+    from django.db import connections
+
+    connections.close_all()  # the workers, forked from this process, open their own
+    if problems:
+        server.log.error("系统检查未通过，门户不启动：\n%s", problems)
+        sys.exit(1)
 
 
 def post_fork(server, worker):

@@ -62,3 +62,20 @@ def test_the_demo_names_are_the_ones_load_demo_creates():
 
     assert set(DEMO_USERNAMES) == {"admin", *load_demo.ACCOUNTS}
     assert load_demo.DEMO_PASSWORD == DEMO_PASSWORD
+
+
+def test_gunicorn_refuses_to_start_with_demo_accounts_outside_the_demo(settings):
+    """manage.py runs the checks on every command; gunicorn's master runs them before it
+    serves (``portal.gunicorn_conf.on_starting``)."""
+    from cryptography.fernet import Fernet
+
+    from portal import gunicorn_conf
+
+    settings.PII_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
+    settings.PII_INDEX_KEY = "k" * 48
+    settings.ALLOW_DEMO_ACCOUNTS = False
+    assert "accounts.E001" not in gunicorn_conf.failed_checks()
+    demo_account()
+    assert "accounts.E001" in gunicorn_conf.failed_checks()
+    settings.ALLOW_DEMO_ACCOUNTS = True
+    assert "accounts.E001" not in gunicorn_conf.failed_checks()
