@@ -67,3 +67,17 @@ def test_queued_rows_get_their_keys_once_drained_and_a_nested_block_shares_the_p
         drain()
         assert all(notice.pk for notice in first + second)
     assert Notice.objects.count() == 4
+
+
+def test_a_command_line_import_is_one_audit_event_whether_it_lands_or_not(agency, tmp_path):
+    from portal.audit.models import AuditEvent
+
+    import_via_command(tmp_path, csv_bytes(numbered(3)), "--publish-as", "publisher")
+    with pytest.raises(CommandError):
+        import_via_command(tmp_path, csv_bytes([row(主题分类="不存在的分类")]), name="bad.csv")
+    events = AuditEvent.objects.filter(action="import").order_by("id")
+    assert [(e.result, e.actor_username) for e in events] == [
+        ("success", "publisher"),
+        ("failure", "system-import"),
+    ]
+    assert "bad.csv" in events[1].reason

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.template.defaultfilters import filesizeformat
 
 from disclosure.resources import REQUIRED_HEADERS, DocumentResource, can_publish
+from portal import audit
 from portal.import_errors import clerk_message
 from portal.tabular import TableFileError, TableLimits, read_table
 from portal.workflow import system_actor
@@ -45,6 +46,15 @@ class Command(BaseCommand):
         for line in self._errors(result):
             self.stderr.write(line)
         totals = result.totals
+        audit.record(
+            "import",
+            result="failure" if failed else "success",
+            actor=publisher or system_actor(),
+            object_type="disclosure.document",
+            reason=f"命令行导入 {file.name}" + ("（已回滚）" if failed else ""),
+            details={"file": file.name, "new": totals["new"], "update": totals["update"],
+                     "error_rows": self._error_count(result) if failed else 0},
+        )  # fmt: skip
         if failed:
             self.stdout.write(f"导入失败，未写入任何数据：错误 {self._error_count(result)} 行。")
             raise CommandError("导入有错误，已全部回滚。", returncode=1)
