@@ -21,6 +21,7 @@ from mailbox.clock import calendar_around
 from mailbox.deadlines import DUE_SOON, OVERDUE, days_left, urgency
 from mailbox.forms import AssignForm, ExtendForm, NoteForm, ReplyTextForm
 from mailbox.models import MOVES, Letter, LetterAttachment, LetterEvent, Mailbox, Reply
+from portal.admin_inlines import ReadOnlyAdminMixin
 from portal.audit import record_personal_data_view
 from portal.redaction import find_personal_data, mask_email, mask_name, mask_phone, redact
 from portal.workflow_admin import ReviewQueueFilter, WorkflowAdminMixin
@@ -95,22 +96,13 @@ class DeadlineFilter(admin.SimpleListFilter):
         return queryset
 
 
-class LetterEventInline(admin.TabularInline):
+class LetterEventInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = LetterEvent
     fields = ["at", "action", "from_status", "to_status", "by", "department", "new_due_on", "note"]
     readonly_fields = fields
     extra = 0
     can_delete = False
     verbose_name_plural = "办理记录（不可修改、不可删除）"
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("by", "department", "letter")

@@ -22,6 +22,7 @@ from plans import services
 from plans.decompose_views import decompose_urls
 from plans.models import EvidenceFile, Plan, Task, TaskEvent, Update
 from plans.resources import REQUIRED_HEADERS, TaskResource
+from portal.admin_inlines import ReadOnlyAdminMixin
 from portal.import_errors import clerk_message
 from portal.import_formats import LimitedImportForm, LimitedXLSX
 
@@ -108,7 +109,7 @@ class PlanAdmin(admin.ModelAdmin):
 # --- tasks ---------------------------------------------------------------------------------
 
 
-class TaskEventInline(admin.TabularInline):
+class TaskEventInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = TaskEvent
     fk_name = "task"
     fields = ["at", "action", "from_status", "to_status", "progress", "by", "note"]
@@ -119,15 +120,6 @@ class TaskEventInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("by")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class TaskXLSX(LimitedXLSX):
@@ -315,7 +307,7 @@ class UpdateForm(forms.ModelForm):
         return cleaned
 
 
-class EvidenceFileInline(admin.TabularInline):
+class EvidenceFileInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = EvidenceFile
     fields = ["download", "size", "uploaded_at"]
     readonly_fields = fields
@@ -326,15 +318,6 @@ class EvidenceFileInline(admin.TabularInline):
     def download(self, evidence):
         url = reverse("admin:plans_update_file", args=[evidence.update_id, evidence.pk])
         return format_html('<a href="{}">{}</a>', url, evidence.name)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Update)

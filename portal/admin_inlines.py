@@ -1,10 +1,25 @@
-"""Admin inlines: rows that assistive technology can read, and the inlines of files that
-follow an item's publication."""
+"""Admin inlines: rows that assistive technology can read, the inlines of files that follow
+an item's publication, and the read-only admins of records nobody edits."""
 
 from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
 
 from portal.followers import validate_followers
+
+
+class ReadOnlyAdminMixin:
+    """For an admin or inline of records nobody edits in the admin (append-only histories,
+    the audit log, lockouts, counters): no add, change or delete, whoever asks. The
+    signatures take ``obj`` as inlines need and tolerate its absence as model admins do."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class LabelledTabularInline(admin.TabularInline):

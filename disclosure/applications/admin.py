@@ -39,6 +39,7 @@ from disclosure.applications.models import (
 from disclosure.applications.querysets import handling_scope
 from disclosure.applications.services.base import HANDLE
 from disclosure.applications.vocabularies import Channel, ServiceMethod, outcome_full_label
+from portal.admin_inlines import ReadOnlyAdminMixin
 from portal.audit import record_personal_data_view
 from portal.models import CalendarDay
 from portal.redaction import mask_email, mask_id_number, mask_name, mask_phone, redact
@@ -74,7 +75,7 @@ class DeadlineFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ApplicationEventInline(admin.TabularInline):
+class ApplicationEventInline(ReadOnlyAdminMixin, admin.TabularInline):
     """The case timeline, oldest first, newest last; append-only (a database trigger
     refuses changes), so nothing here can be added, changed or deleted."""
 
@@ -85,15 +86,6 @@ class ApplicationEventInline(admin.TabularInline):
     can_delete = False
     ordering = ["at", "pk"]
     verbose_name_plural = "办理记录（按时间顺序，不可修改、不可删除）"
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_view_permission(self, request, obj=None):
         return True  # whoever may open the application (the parent's queryset) sees its timeline

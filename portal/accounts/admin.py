@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from portal.accounts.lockout import lockout_lift
 from portal.accounts.models import Lockout
+from portal.admin_inlines import ReadOnlyAdminMixin
 
 
 class LockoutStateFilter(admin.SimpleListFilter):
@@ -27,7 +28,7 @@ class LockoutStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Lockout)
-class LockoutAdmin(admin.ModelAdmin):
+class LockoutAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["key", "kind", "ip", "locked_at", "locked_until", "state", "unlocked_by"]
     list_filter = [LockoutStateFilter, "kind"]
     search_fields = ["key", "ip"]
@@ -53,12 +54,3 @@ class LockoutAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return self.has_unlock_permission(request) or super().has_view_permission(request, obj)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -9,6 +9,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
 
+from portal.admin_inlines import ReadOnlyAdminMixin
 from portal.audit.models import Action, AuditEvent
 from portal.audit.recorder import record
 
@@ -30,7 +31,7 @@ def neutralise_formula(value):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["time", "actor_username", "shown_roles", "ip", "action", "result",
                     "object_type", "object_id", "object_repr", "reason"]  # fmt: skip
     list_filter = ["action", "result", "object_type"]
@@ -41,15 +42,6 @@ class AuditEventAdmin(admin.ModelAdmin):
     readonly_fields = [*EXPORT_FIELDS[1:]]
     actions = ["export_csv", "export_xlsx"]
     change_list_template = "admin/audit/auditevent/change_list.html"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_export_permission(self, request):
         return request.user.has_perm(EXPORT_PERMISSION)
