@@ -405,3 +405,23 @@ def test_a_workbook_unpacking_past_the_size_limit_is_refused_before_openpyxl(for
     refusal = _refusal(data, "xlsx", _limits(max_uncompressed_bytes=1000))
 
     assert refusal.startswith("XLSX 文件解压后有")
+
+
+@pytest.mark.parametrize("part", [SHEET, "xl/workbook.xml"])
+def test_an_xml_entity_bomb_in_a_workbook_is_refused_not_expanded(part):
+    """Billion laughs: ten entities, each ten of the one before (10^9 characters once
+    expanded), declared in a part of an otherwise normal workbook."""
+    entities = b'<!ENTITY e0 "laughlaugh">' + b"".join(
+        b'<!ENTITY e%d "%s">' % (n, b"&e%d;" % (n - 1) * 10) for n in range(1, 10)
+    )
+
+    def bomb(xml: bytes) -> bytes:
+        declaration = re.match(rb"<\?xml[^>]*\?>\s*", xml)
+        head = declaration.group() if declaration else b""
+        body = xml[len(head) :]
+        root = re.match(rb"<([\w:]+)", body).group(1)
+        doctype = b"<!DOCTYPE " + root + b" [" + entities + b"]>"
+        return head + doctype + body.replace(b"</", b"&e9;</", 1)
+
+    data = _rezip(_xlsx([["标题"], ["一"]]), part, bomb)
+    assert "不是有效的 XLSX 文件" in _refusal(data, "xlsx", _limits())
