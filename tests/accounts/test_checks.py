@@ -64,18 +64,31 @@ def test_the_demo_names_are_the_ones_load_demo_creates():
     assert load_demo.DEMO_PASSWORD == DEMO_PASSWORD
 
 
-def test_gunicorn_refuses_to_start_with_demo_accounts_outside_the_demo(settings):
-    """manage.py runs the checks on every command; gunicorn's master runs them before it
-    serves (``portal.gunicorn_conf.on_starting``)."""
+def test_gunicorn_refuses_to_start_when_a_deployment_check_fails(monkeypatch):
+    """manage.py runs the checks on every command; gunicorn's master runs them, in a
+    process of their own, before it serves (``portal.gunicorn_conf.on_starting``). Here a
+    production environment without personal-data keys is refused, then one with them
+    starts (this run's test database holds no demo accounts)."""
+    import secrets
+
     from cryptography.fernet import Fernet
+    from django.db import connection
 
     from portal import gunicorn_conf
+    from tests.security.test_settings import database_url_of
 
-    settings.PII_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
-    settings.PII_INDEX_KEY = "k" * 48
-    settings.ALLOW_DEMO_ACCOUNTS = False
-    assert "accounts.E001" not in gunicorn_conf.failed_checks()
-    demo_account()
-    assert "accounts.E001" in gunicorn_conf.failed_checks()
-    settings.ALLOW_DEMO_ACCOUNTS = True
-    assert "accounts.E001" not in gunicorn_conf.failed_checks()
+    for name, value in {
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "PORTAL_SKIP_DOTENV": "1",
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "zwgk.example.gov.cn",
+        "DATABASE_URL": database_url_of(connection.settings_dict),
+    }.items():
+        monkeypatch.setenv(name, value)
+    for name in ("PII_ENCRYPTION_KEYS", "PII_INDEX_KEY", "ALLOW_DEMO_ACCOUNTS"):
+        monkeypatch.delenv(name, raising=False)
+    assert "portal.E130" in gunicorn_conf.failed_checks()
+    monkeypatch.setenv("PII_ENCRYPTION_KEYS", Fernet.generate_key().decode())
+    monkeypatch.setenv("PII_INDEX_KEY", secrets.token_urlsafe(48))
+    assert gunicorn_conf.failed_checks() == ""
