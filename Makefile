@@ -10,7 +10,7 @@ PORT ?= 8000
 export PORT
 
 .DEFAULT_GOAL := help
-.PHONY: help run test bench wrk setup install db stop-db migrate demo static chromium fonts lint clean backup restore
+.PHONY: help run test bench wrk setup install dotenv db stop-db migrate demo static chromium fonts lint clean backup restore
 
 help:
 	@echo "make run    搭建环境并启动演示站点 (http://127.0.0.1:$(PORT)/)"
@@ -42,7 +42,17 @@ install: $(VENV)/.installed
 	   echo "# The demo accounts' password is in the README: production refuses them (manage.py check)."; \
 	   echo "ALLOW_DEMO_ACCOUNTS=true"; } > $@
 
-db: install .env
+# A demo .env written before a setting existed gets it added, so an older checkout's
+# `make run` keeps working (its personal data is encrypted under the new keys at migrate).
+dotenv: .env
+	@grep -q '^PII_ENCRYPTION_KEYS=' .env || { echo "补充 .env：PII_ENCRYPTION_KEYS"; \
+	  echo "PII_ENCRYPTION_KEYS=$$($(PYTHON) -c 'import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())')" >> .env; }
+	@grep -q '^PII_INDEX_KEY=' .env || { echo "补充 .env：PII_INDEX_KEY"; \
+	  echo "PII_INDEX_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(48))')" >> .env; }
+	@grep -q '^ALLOW_DEMO_ACCOUNTS=' .env || { echo "补充 .env：ALLOW_DEMO_ACCOUNTS"; \
+	  echo "ALLOW_DEMO_ACCOUNTS=true" >> .env; }
+
+db: install dotenv
 	@if [ -z "$$DATABASE_URL" ]; then $(PY) -m portal.embedded_db start; fi
 
 stop-db: install
@@ -97,7 +107,7 @@ chromium:
 	fi
 
 # Stops the embedded server afterwards only if this run started it.
-test: install .env chromium fonts
+test: install dotenv chromium fonts
 	@started=0; \
 	if [ -z "$$DATABASE_URL" ] && ! $(PY) -m portal.embedded_db status >/dev/null; then started=1; fi; \
 	$(PY) manage.py makemigrations --check --dry-run >/dev/null || { echo "模型有改动但缺少迁移：运行 manage.py makemigrations"; status=1; }; \
@@ -127,7 +137,7 @@ clean: stop-db
 	rm -rf var $(VENV)
 
 # Performance figures in a separate benchmark database; writes bench/results.md.
-bench: install .env wrk
+bench: install dotenv wrk
 	$(PY) manage.py bench $(BENCH_ARGS)
 
 # The load generator `make bench` drives gunicorn with, from Debian's packages.
