@@ -103,6 +103,19 @@ class PersonalDataReporterFilter(SafeExceptionReporterFilter):
             elif isinstance(value, str):
                 value = mask_text(value)
             else:
-                value = _Shown(mask_text(repr(value)))
+                value = _Shown(mask_text(_safe_repr(value)))
             cleansed.append((name, value))
         return cleansed
+
+
+REPR_LIMIT = 4096
+
+
+def _safe_repr(value) -> str:
+    """A variable's repr for the report, which must not fail or run on: a queryset in a
+    broken transaction raises, another would query, a huge one would fill the page."""
+    try:
+        text = repr(value)
+    except Exception as error:  # the report is written because something failed already
+        return f"<{type(value).__name__}: repr 失败（{type(error).__name__}）>"
+    return text if len(text) <= REPR_LIMIT else text[:REPR_LIMIT] + "…"

@@ -166,3 +166,23 @@ def test_tracking_credentials_are_posted_never_put_in_a_url(client, url_name):
     # Credentials in a query string are ignored, so no link or bookmark ever carries them.
     ignored = client.get(reverse(url_name), {"tracking_code": "X", "password": "Y"})
     assert ignored.status_code == 200 and "track-result" not in ignored.content.decode()
+
+
+class _Unprintable:
+    def __repr__(self):
+        raise RuntimeError("a queryset in a broken transaction")
+
+
+def test_a_variable_whose_repr_fails_or_runs_on_does_not_break_the_report():
+    def failing():
+        try:
+            broken, huge = _Unprintable(), list(range(100_000))  # noqa: F841  seen by the report
+            raise ValueError("boom")
+        except ValueError:
+            return ExceptionReporter(RequestFactory().get("/"), *sys.exc_info())
+
+    variables = dict(
+        PersonalDataReporterFilter().get_traceback_frame_variables(None, failing().tb.tb_frame)
+    )
+    assert "repr 失败" in repr(variables["broken"])
+    assert len(repr(variables["huge"])) < 5000
