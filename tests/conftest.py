@@ -1,6 +1,19 @@
 import pytest
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The flush after a transactional test TRUNCATEs every table, which the audit log's
+    triggers always refuse (portal.audit migration 0003). The test database's owner turns
+    those two TRUNCATE triggers off here, for the test database only; the audit tests that
+    try a TRUNCATE turn them back on inside their transaction."""
+    from django.db import connection
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        for table in ("audit_auditevent", "audit_chainhead"):
+            cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {table}_no_truncate")
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

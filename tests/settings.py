@@ -9,7 +9,6 @@ ROOT_URLCONF = "tests.urls"
 PUBLICATION_BUMP_ON_COMMIT = False
 # Unset personal-data keys are derived from SECRET_KEY, as with DEBUG (portal.encryption).
 PII_DEV_KEYS = True
-# The flush between transactional tests TRUNCATEs the audit log too (portal.audit), and
-# serialized_rollback must not rewrite its rows (its trigger refuses UPDATE).
-AUDIT_ALLOW_TRUNCATE_FOR_TESTS = True
+# serialized_rollback must not rewrite the audit log's rows (its trigger refuses UPDATE);
+# the flush between transactional tests may empty it (tests/conftest.py django_db_setup).
 TEST_NON_SERIALIZED_APPS = ["portal.audit"]

@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from portal.audit.chain import plain_value
 from portal.audit.models import Action, AuditEvent
-from portal.audit.recorder import CHAIN_LOCK, record
+from portal.audit.recorder import _ARCHIVE_SEAL, CHAIN_LOCK, record
 from portal.audit.verification import READ_FIELDS, verify_rows, verify_table
 
 
@@ -74,6 +74,7 @@ def archive_before(*, before: datetime, by=None, now: datetime | None = None) ->
         event = record(
             Action.ARCHIVE,
             actor=by,
+            seal=_ARCHIVE_SEAL,
             reason=f"归档 {count} 条审计记录至 {path.name}",
             details={"file": path.name, "sha256": sha256, "count": count,
                      "first_id": rows[0]["id"], "through_id": through_id,

@@ -29,12 +29,3 @@ def audit_settings(app_configs=None, **kwargs):
                 Error(f"TRUSTED_PROXIES 中的 “{entry}” 不是 IP 地址或网段。", id="audit.E002")
             )
     return errors
-
-
-@register(deploy=True)
-def audit_deploy_settings(app_configs=None, **kwargs):
-    if getattr(settings, "AUDIT_ALLOW_TRUNCATE_FOR_TESTS", False):
-        return [
-            Error("AUDIT_ALLOW_TRUNCATE_FOR_TESTS 仅用于测试，部署时不得开启。", id="audit.E003")
-        ]
-    return []

@@ -72,3 +72,22 @@ class AuditEvent(AppendOnly):
         from portal.audit.chain import HASHED_FIELDS
 
         return {name: getattr(self, name) for name in HASHED_FIELDS}
+
+
+class ChainHead(models.Model):
+    """The chain's last row (id and hash), one row kept by the database itself: an insert
+    into the log moves it forward in the same transaction (migration 0003's trigger), and
+    it can never move back, be deleted or be emptied. Rows removed at the end of the log
+    (or the whole log emptied) leave the chain ending short of this head, which
+    ``verify_audit`` reports."""
+
+    last_id = models.BigIntegerField("最后一条编号")
+    last_hash = models.CharField("最后一条哈希", max_length=64)
+
+    class Meta:
+        verbose_name = "审计日志链头"
+        verbose_name_plural = "审计日志链头"
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{self.last_id} {self.last_hash[:12]}"

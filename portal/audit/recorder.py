@@ -25,6 +25,9 @@ CHAIN_LOCK = 0x6175646974
 DIGEST = re.compile(r"[0-9a-f]{64}")  # a SHA-256 in hex: its digit runs are no phone number
 # Keys of ``details`` that would carry a secret: dropped whatever the caller passes.
 SECRET_KEY = re.compile(r"passw|token|secret|otp|session|csrf|api_?key|private", re.IGNORECASE)
+# Only ``portal.audit.archive`` writes ``archive`` events (the trigger lets the rows before
+# the newest one be deleted): any other caller of ``record`` is refused.
+_ARCHIVE_SEAL = object()
 
 
 def record(
@@ -40,11 +43,15 @@ def record(
     actor=None,
     username: str | None = None,
     request=None,
+    seal: object = None,
 ) -> AuditEvent:
     """Append one event. The actor is ``actor`` (a user), else the request's user (the
     ``request`` given or the one being served); ``username`` names an actor without an
     account (a failed login's attempted name). Texts are masked (``portal.redaction``),
-    and secrets in ``details`` dropped."""
+    and secrets in ``details`` dropped. An ``archive`` event needs the archive module's
+    ``seal``."""
+    if Action(action) == Action.ARCHIVE and seal is not _ARCHIVE_SEAL:
+        raise PermissionError("archive events are written by portal.audit.archive only")
     request = request if request is not None else request_or_none()
     if actor is None and request is not None:
         actor = getattr(request, "user", None)

@@ -61,7 +61,6 @@ PRODUCTION = {
     "CSRF_COOKIE_SECURE": True,
     "CAPTCHA_TEST_MODE": False,
     "RATELIMIT_ENABLE": True,
-    "AUDIT_ALLOW_TRUNCATE_FOR_TESTS": False,  # tests/settings.py turns it on
 }
 
 

@@ -11,8 +11,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         outcome = verify_table()
+        for warning in outcome.warnings:
+            self.stderr.write(f"注意：{warning}")
         if not outcome.intact:
-            when = timezone.localtime(outcome.broken_time).strftime("%Y-%m-%d %H:%M:%S")
+            when = (
+                timezone.localtime(outcome.broken_time).strftime("%Y-%m-%d %H:%M:%S")
+                if outcome.broken_time
+                else "—"
+            )
             raise CommandError(
                 f"审计日志被篡改：第一条异常记录 id={outcome.broken_id}，时间 {when}：{outcome.problem}"
                 f"（此前 {outcome.count} 条完整）"
