@@ -30,6 +30,7 @@ from disclosure.applications import (
     fees,
     services,
 )
+from disclosure.applications.forms import normalise_id_number
 from disclosure.applications.models import (
     OPEN_STATUSES,
     AnswerLetter,
@@ -192,7 +193,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         # number, and only among the applications the user handles, so the search box
         # cannot tell anyone else whether a person has applied.
         found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        term = "".join(search_term.split())
+        term = normalise_id_number(search_term)  # as the public form stored it
         if len(term) >= 6 and any(character.isdigit() for character in term):
             digest = Application._meta.get_field("id_number_index").digest(term)
             handled = queryset.handled_by(request.user).filter(id_number_index=digest)

@@ -34,6 +34,12 @@ DESCRIPTION_MAX_CHARS = 2000
 _FULL_WIDTH = {ord(c): ord(c) - 0xFEE0 for c in map(chr, range(0xFF01, 0xFF5F))}
 
 
+def normalise_id_number(value: str) -> str:
+    """A document number as stored (and as its blind index is computed): no blanks,
+    full-width characters folded, upper case. The admin's search folds the same way."""
+    return "".join((value or "").split()).translate(_FULL_WIDTH).upper()
+
+
 def _choice(label: str) -> dict:
     return {"required": f"请选择{label}。", "invalid_choice": f"请选择列出的{label}。"}
 
@@ -130,7 +136,7 @@ class ApplicationForm(CitizenForm):
 
     def clean_id_number(self):
         # Full-width letters and digits folded, blanks removed, upper case: what people type.
-        return "".join(self.cleaned_data["id_number"].split()).translate(_FULL_WIDTH).upper()
+        return normalise_id_number(self.cleaned_data["id_number"])
 
     def clean(self):
         data = super().clean()

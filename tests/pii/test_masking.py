@@ -32,6 +32,9 @@ def test_the_handler_finds_an_applicant_by_the_whole_id_number(client, agency):
     client.force_login(agency.clerk)
     found = client.get(APPLICATIONS, {"q": RESIDENT_ID.lower()}).content.decode()
     assert application.number in found and other.number not in found
+    full_width = RESIDENT_ID.translate({ord(c): ord(c) + 0xFEE0 for c in "0123456789X"})
+    pasted = client.get(APPLICATIONS, {"q": f" {full_width[:6]} {full_width[6:]} "})
+    assert application.number in pasted.content.decode()  # folded as the public form folds
     part = client.get(APPLICATIONS, {"q": RESIDENT_ID[:10]})  # no partial match: it is a hash
     assert part.status_code == 200 and application.number not in part.content.decode()
 
