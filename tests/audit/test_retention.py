@@ -120,3 +120,40 @@ def test_the_archive_path_deletes_nothing_past_its_boundary():
             with pytest.raises(DatabaseError, match="审计日志不可"), transaction.atomic():
                 cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [pk])
     assert AuditEvent.objects.filter(pk__in=[newer.pk, archived.event.pk]).count() == 2
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_writing_the_archive_file_does_not_hold_the_chains_lock(monkeypatch):
+    """Audited actions go on while the file is written: only the final re-check, event and
+    delete take the lock every writer waits for."""
+    import threading
+
+    from django.db import connections
+
+    from portal.audit import archive
+    from portal.audit.recorder import CHAIN_LOCK
+
+    for n in range(3):
+        record(Action.CONFIG_CHANGE, username="admin", reason=f"旧{n}")
+    seen = []
+    write = archive._write
+
+    def write_and_try_the_lock(rows, *, now):
+        def other_writer():
+            try:
+                with connections["default"].cursor() as cursor:
+                    cursor.execute("SELECT pg_try_advisory_lock(%s)", [CHAIN_LOCK])
+                    seen.append(cursor.fetchone()[0])
+                    cursor.execute("SELECT pg_advisory_unlock_all()")
+            finally:
+                connections.close_all()
+
+        thread = threading.Thread(target=other_writer)
+        thread.start()
+        thread.join()
+        return write(rows, now=now)
+
+    monkeypatch.setattr(archive, "_write", write_and_try_the_lock)
+    archived = archive_before(before=timezone.now(), now=timezone.now() + timedelta(days=200))
+    assert seen == [True] and archived.count >= 3
+    assert verify_table().intact
