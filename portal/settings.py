@@ -122,9 +122,11 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # AUDIT: right after authentication, so the audit rows of the middleware below (the
+    # login throttle's refusals, expired sessions) carry their source address.
+    "portal.audit.middleware.AuditContextMiddleware",
     "portal.accounts.middleware.LoginThrottleMiddleware",  # ACCOUNTS: 429 for a sprayer
     "portal.accounts.middleware.SessionLimitsMiddleware",  # ACCOUNTS: idle and absolute limits
-    "portal.audit.middleware.AuditContextMiddleware",  # after authentication
     "django_otp.middleware.OTPMiddleware",  # ROLES: request.user.is_verified()
     "portal.roles.middleware.TwoFactorMiddleware",  # ROLES: administrators verify first
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -276,3 +276,17 @@ def test_an_import_export_download_is_recorded_once(client, db):
     exported = events(action=Action.EXPORT)[-1]
     assert exported.actor_username == "exporter" and exported.object_type == "portal.organization"
     assert request._audit_download_recorded  # the middleware will not record it again
+
+
+def test_an_expired_session_is_recorded_with_its_source_address(client, user):
+    """The audit context is set before the session limits run (settings.MIDDLEWARE)."""
+    from portal.accounts.sessions import LAST_SEEN
+
+    client.force_login(user)
+    session = client.session
+    session[LAST_SEEN] = session.get(LAST_SEEN, 0) - 10 * 24 * 3600
+    session.save()
+    before = last_id()
+    client.get(reverse("admin:index"), REMOTE_ADDR="198.51.100.7")
+    (expired,) = new_since(before).filter(action=Action.LOGOUT)
+    assert expired.actor_username == "wangwu" and expired.ip == "198.51.100.7"
