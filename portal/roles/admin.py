@@ -1,6 +1,6 @@
-"""The group admin with 三员分立's checks (the role groups keep their role's permissions;
-a group an administrator belongs to gains nothing beyond that role), and no device admin:
-django-otp's would show every account's TOTP secret. The user admin's part is in
+"""The group admin with 三员分立's checks (a group's permissions fit one role at most, and
+no member comes to hold two roles' rights or a role's beside others; portal.roles.rules),
+and no device admin: django-otp's would show every account's TOTP secret. The user admin's part is in
 portal/roles/user_admin.py."""
 
 from django.contrib import admin
@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.forms import ModelForm
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from portal.roles.definitions import ADMIN_ROLES, ROLE_PERMISSIONS
+from portal.roles.definitions import ROLE_PERMISSIONS
 from portal.roles.rules import role_conflicts
 from portal.roles.signals import permission_names
 
@@ -28,9 +28,9 @@ class RoleCheckedGroupForm(ModelForm):
             return cleaned
         granted = permission_names(permissions)
         problems = role_conflicts(group_names=[name], permissions=granted, is_superuser=False)
-        # An administrator in this group would hold its permissions too.
+        # Each member would hold its permissions too (the roles are known by them).
         if self.instance.pk:
-            for user in self.instance.user_set.filter(groups__name__in=ADMIN_ROLES).distinct():
+            for user in self.instance.user_set.all():
                 others = Permission.objects.filter(
                     Q(group__in=user.groups.exclude(pk=self.instance.pk)) | Q(user=user)
                 )

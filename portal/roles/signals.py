@@ -27,12 +27,11 @@ def check_account(
     user, *, group_ids=(), permission_ids=(), group_permission_ids=None, is_superuser=None
 ) -> None:
     """Check ``user`` as it would be with these groups and direct permissions added (and
-    ``group_permission_ids`` {group id: permission ids} about to be added to its groups)."""
+    ``group_permission_ids`` {group id: permission ids} about to be added to its groups).
+    Every account is checked: the roles are known by the permissions held (rules.py)."""
     groups = set(group_ids) | set(user.groups.values_list("pk", flat=True))
     names = set(Group.objects.filter(pk__in=groups).values_list("name", flat=True))
     superuser = user.is_superuser if is_superuser is None else is_superuser
-    if not names & set(ADMIN_ROLES):
-        return  # the common case costs two small queries
     pending = {
         pk for gid, pks in (group_permission_ids or {}).items() if gid in groups for pk in pks
     }
@@ -66,15 +65,17 @@ def refuse_permissions_beyond_the_role(sender, instance, action, reverse, pk_set
 
 @receiver(m2m_changed, sender=Group.permissions.through)
 def refuse_widening_an_administrator_role(sender, instance, action, reverse, pk_set, **kwargs):
-    """A role group gets only its role's permissions, and a group an administrator belongs
-    to nothing beyond that administrator's role."""
+    """A group's permissions fit one role at most (a role group's, its own role), and no
+    member comes to hold more than one role or a role beside other rights."""
     if action != "pre_add" or not pk_set:
         return
     additions = {pk: {instance.pk} for pk in pk_set} if reverse else {instance.pk: set(pk_set)}
     for group in Group.objects.filter(pk__in=additions):
-        if group.name in ROLE_PERMISSIONS:
-            added = permission_names(Permission.objects.filter(pk__in=additions[group.pk]))
-            check_roles(group_names={group.name}, permissions=added, is_superuser=False)
+        # The group alone fits one role (or none): no bundle of two roles' rights.
+        whole = Permission.objects.filter(Q(group=group) | Q(pk__in=additions[group.pk]))
+        check_roles(
+            group_names={group.name}, permissions=permission_names(whole), is_superuser=False
+        )
         for user in group.user_set.all():
             check_account(user, group_permission_ids=additions)
 

@@ -162,3 +162,30 @@ def test_a_security_administrator_cannot_reset_a_superusers_second_factor(client
     response = reset(client, root)
     assert "只能由超级用户重置" in response.content.decode()
     assert TOTPDevice.objects.filter(user=root).exists()
+
+
+def test_the_security_administrator_cannot_bundle_administrator_rights_in_a_group(client):
+    client.force_login(holder(SECURITY_ADMIN))
+    wanted = Permission.objects.filter(
+        codename__in=["view_auditevent", "grant_roles", "change_user"],
+        content_type__app_label__in=["audit", "roles", "portal"],
+    )
+    response = client.post(
+        reverse("admin:auth_group_add"),
+        {"name": "运维", "permissions": [str(p.pk) for p in wanted]},
+    )
+    assert response.status_code == 200
+    assert "三员分立" in response.content.decode()
+    assert not Group.objects.filter(name="运维").exists()
+
+
+def test_the_security_administrator_cannot_give_a_clerk_an_audit_group(client):
+    auditing = Group.objects.create(name="查账")
+    auditing.permissions.add(Permission.objects.get(codename="view_auditevent"))
+    client.force_login(holder(SECURITY_ADMIN))
+    clerk = UserFactory(is_staff=True)
+    clerk.groups.add(group("信息员"))
+    response = post_groups(client, clerk, "信息员", "查账")
+    assert response.status_code == 200
+    assert "本角色以外的权限" in response.content.decode()
+    assert list(clerk.groups.values_list("name", flat=True)) == ["信息员"]

@@ -110,3 +110,58 @@ def test_ordinary_staff_may_hold_several_publishing_roles():
     user = UserFactory(is_staff=True)
     user.groups.set(Group.objects.filter(name__in=["信息员", "审核员"]))
     assert user.groups.count() == 2
+
+
+# The roles are known by the rights held, not by the group's name.
+
+
+def test_an_ordinary_group_cannot_bundle_two_roles_rights():
+    bundle = Group.objects.create(name="运维")
+    with pytest.raises(ValidationError, match="三员分立"), transaction.atomic():
+        bundle.permissions.add(permission("audit.view_auditevent"), permission("roles.grant_roles"))
+    assert not bundle.permissions.exists()
+
+
+def test_a_clerk_cannot_get_audit_rights_through_an_ordinary_group():
+    auditing = Group.objects.create(name="查账")
+    auditing.permissions.add(permission("audit.view_auditevent"))  # one role's rights: allowed
+    clerk = UserFactory(is_staff=True)
+    clerk.groups.add(Group.objects.get(name="信息员"))
+    with pytest.raises(ValidationError, match="本角色以外的权限"), transaction.atomic():
+        clerk.groups.add(auditing)
+    assert not clerk.groups.filter(pk=auditing.pk).exists()
+
+
+def test_a_clerk_cannot_get_an_administrator_permission_directly():
+    clerk = UserFactory(is_staff=True)
+    clerk.groups.add(Group.objects.get(name="信息员"))
+    with pytest.raises(ValidationError, match="三员分立"), transaction.atomic():
+        clerk.user_permissions.add(permission("roles.grant_roles"))
+    assert not clerk.user_permissions.exists()
+
+
+def test_a_system_administrator_cannot_get_the_audit_log_directly():
+    user = holder(SYSTEM_ADMIN)
+    with pytest.raises(ValidationError, match="不能同时担任"), transaction.atomic():
+        user.user_permissions.add(permission("audit.view_auditevent"))
+
+
+def test_an_ordinary_group_of_a_clerk_cannot_gain_administrator_rights():
+    clerk = UserFactory(is_staff=True)
+    clerk.groups.add(Group.objects.get(name="信息员"))
+    plain = Group.objects.create(name="值班")
+    clerk.groups.add(plain)
+    with pytest.raises(ValidationError), transaction.atomic():
+        plain.permissions.add(permission("accounts.unlock_account"))
+
+
+def test_one_roles_rights_without_its_group_are_allowed():
+    user = UserFactory(is_staff=True)
+    user.user_permissions.add(permission("audit.view_auditevent"))
+    assert user.has_perm("audit.view_auditevent")
+
+
+def test_a_superuser_cannot_hold_an_administrator_permission():
+    user = UserFactory(is_staff=True, is_superuser=True)
+    with pytest.raises(ValidationError, match="超级用户"), transaction.atomic():
+        user.user_permissions.add(permission("audit.export_auditevent"))

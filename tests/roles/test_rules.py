@@ -14,8 +14,20 @@ from portal.roles.rules import role_conflicts
         ([SYSTEM_ADMIN, AUDIT_ADMIN], [], False, ["不能同时担任系统管理员、审计管理员"]),
         ([AUDIT_ADMIN], [], True, ["超级用户拥有全部权限"]),
         ([SYSTEM_ADMIN], ["disclosure.change_document"], False, ["disclosure.change_document"]),
-        ([SYSTEM_ADMIN], ["audit.view_auditevent"], False, ["本角色以外的权限"]),
+        ([SYSTEM_ADMIN], ["audit.view_auditevent"], False, ["不能同时担任系统管理员、审计管理员"]),
         ([AUDIT_ADMIN], ["portal.add_user"], False, ["portal.add_user"]),
+        # Without any role group: the rights held decide the role.
+        ([], ["audit.view_auditevent", "audit.export_auditevent"], False, []),
+        ([], ["portal.change_user"], False, []),  # shared by two roles, fits either
+        ([], ["audit.view_auditevent", "disclosure.add_document"], False, ["本角色以外的权限"]),
+        ([], ["portal.change_user", "disclosure.add_document"], False, ["disclosure.add_document"]),
+        (
+            [],
+            ["audit.view_auditevent", "roles.grant_roles"],
+            False,
+            ["不能同时担任安全管理员、审计管理员"],
+        ),
+        ([], ["accounts.unlock_account"], True, ["超级用户拥有全部权限"]),
     ],
 )
 def test_role_conflicts_follow_the_separation_of_three_administrators(
