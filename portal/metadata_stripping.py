@@ -177,10 +177,41 @@ def _blank_elements(xml: bytes, names: tuple[str, ...]) -> bytes:
     return pattern.sub(lambda m: b"<%s%s%s></%s%s>" % (m[1], m[2], m[3] or b"", m[1], m[2]), xml)
 
 
+# Who commented or tracked a change: Word writes w:author/w:initials on each comment and
+# revision; PowerPoint names comment authors by name and initials.
+_AUTHOR_ATTRIBUTES = re.compile(rb'(\s(?:w:author|w:initials|name|initials))="[^"]*"')
+_AUTHOR_ATTRIBUTE_PARTS = re.compile(r"word/[^/]+\.xml|ppt/commentAuthors\.xml")
+# Excel lists comment authors as elements; custom properties can hold any name.
+_AUTHOR_ELEMENT_PARTS = {"author": re.compile(r"xl/comments\d*\.xml"),
+                         "lpwstr": re.compile(r"docProps/custom\.xml")}  # fmt: skip
+
+
+def _stripped_part(name: str, xml: bytes) -> bytes | None:
+    """The part without who wrote it, or None when it names nobody."""
+    if name in _PROPERTY_PARTS:
+        return _blank_elements(xml, _PROPERTY_PARTS[name])
+    if _AUTHOR_ATTRIBUTE_PARTS.fullmatch(name):
+        if name.startswith("ppt/"):
+            return _AUTHOR_ATTRIBUTES.sub(rb'\1=""', xml)
+        return re.sub(rb'(\sw:(?:author|initials))="[^"]*"', rb'\1=""', xml)
+    for element, parts in _AUTHOR_ELEMENT_PARTS.items():
+        if parts.fullmatch(name):
+            return _blank_elements(xml, (element,))
+    return None
+
+
+def _names_someone(name: str) -> bool:
+    return (
+        name in _PROPERTY_PARTS
+        or bool(_AUTHOR_ATTRIBUTE_PARTS.fullmatch(name))
+        or any(parts.fullmatch(name) for parts in _AUTHOR_ELEMENT_PARTS.values())
+    )
+
+
 def strip_office(data: bytes) -> bytes:
     with zipfile.ZipFile(io.BytesIO(data)) as source:
         infos = source.infolist()
-        if not any(info.filename in _PROPERTY_PARTS for info in infos):
+        if not any(_names_someone(info.filename) for info in infos):
             return data
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w") as target:
@@ -189,9 +220,8 @@ def strip_office(data: bytes) -> bytes:
                 copy.compress_type = info.compress_type
                 copy.external_attr = info.external_attr
                 copy.create_system = info.create_system
-                if info.filename in _PROPERTY_PARTS:
-                    part = _blank_elements(source.read(info), _PROPERTY_PARTS[info.filename])
-                    target.writestr(copy, part)
+                if _names_someone(info.filename):
+                    target.writestr(copy, _stripped_part(info.filename, source.read(info)))
                 else:
                     with source.open(info) as reader, target.open(copy, "w") as writer:
                         shutil.copyfileobj(reader, writer, 1024 * 1024)

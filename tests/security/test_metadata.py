@@ -354,3 +354,46 @@ def test_any_comment_or_artist_is_gone_and_the_image_unchanged(text):
     image = Image.open(io.BytesIO(kept))
     assert "comment" not in image.info and 0x013B not in image.getexif()
     assert scan_data(kept) == scan_data(original)
+
+
+def with_parts(archive: bytes, changes: dict[str, bytes]) -> bytes:
+    """The archive with parts replaced or added (``changes``: name → new bytes)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(archive)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            if info.filename not in changes:
+                target.writestr(info, source.read(info))
+        for name, data in changes.items():
+            target.writestr(name, data)
+    return out.getvalue()
+
+
+def every_part(archive: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(archive)) as source:
+        return "".join(source.read(name).decode(errors="replace") for name in source.namelist())
+
+
+def test_comment_and_revision_authors_and_custom_properties_are_blanked():
+    from portal.metadata_stripping import strip_office
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    with zipfile.ZipFile(io.BytesIO(word_with_author())) as source:
+        body = source.read("word/document.xml").decode()
+    tracked = body.replace(
+        "<w:p>", f'<w:p><w:ins w:id="1" w:author="{PERSONAL}" w:date="2026-11-30T09:00:00Z"/>', 1
+    )
+    original = with_parts(
+        word_with_author(),
+        {
+            "word/document.xml": tracked.encode(),
+            "word/comments.xml": f'<w:comments {w}><w:comment w:id="0" w:author="{PERSONAL}" '
+            f'w:initials="ZS"><w:p><w:r><w:t>意见</w:t></w:r></w:p></w:comment></w:comments>'.encode(),
+            "docProps/custom.xml": f"<Properties><property name='审核人'><vt:lpwstr>{PERSONAL}"
+            "</vt:lpwstr></property></Properties>".encode(),
+        },
+    )
+    assert every_part(original).count(PERSONAL) >= 4
+    kept = strip_office(original)
+    assert PERSONAL not in every_part(kept) and 'w:initials="ZS"' not in every_part(kept)
+    assert "意见" in every_part(kept)  # the comment's text stays: only who wrote it goes
+    assert docx.Document(io.BytesIO(kept)).paragraphs[0].text == "关于做好2026年政务公开工作的通知"
