@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote
 
+from django.conf import settings
+from django.core.cache import caches
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -129,6 +131,9 @@ def record_refusal(request, exception=None) -> None:
     if getattr(request, "_audit_refusal_recorded", False):
         return
     request._audit_refusal_recorded = True
+    user = getattr(request, "user", None)
+    if (user is None or not user.is_authenticated) and not _first_anonymous_refusal(request):
+        return
     match = getattr(request, "resolver_match", None)
     record(
         Action.ACCESS_REFUSED,
@@ -138,6 +143,18 @@ def record_refusal(request, exception=None) -> None:
         details={"path": _masked_path(request), "method": request.method,
                  "view": match.view_name if match else ""},
     )  # fmt: skip
+
+
+# Anonymous 403s (a CSRF failure on a public form) cost nothing to send and each row takes
+# the chain's lock: one per client address per minute is recorded, through the shared
+# rate-limit cache so that every app server counts together.
+ANONYMOUS_REFUSAL_WINDOW = 60  # seconds
+
+
+def _first_anonymous_refusal(request) -> bool:
+    alias = settings.RATELIMIT_CACHE
+    cache = caches[alias if alias in settings.CACHES else "default"]
+    return cache.add(f"audit-anonymous-refusal:{client_ip(request)}", 1, ANONYMOUS_REFUSAL_WINDOW)
 
 
 def record_personal_data_view(request, obj, fields) -> None:

@@ -290,3 +290,23 @@ def test_an_expired_session_is_recorded_with_its_source_address(client, user):
     client.get(reverse("admin:index"), REMOTE_ADDR="198.51.100.7")
     (expired,) = new_since(before).filter(action=Action.LOGOUT)
     assert expired.actor_username == "wangwu" and expired.ip == "198.51.100.7"
+
+
+def test_anonymous_refusals_are_recorded_once_per_address_per_minute(db):
+    """A flood of CSRF failures on a public form is not a flood of audit rows (each takes
+    the chain's lock); another address, or the next minute, is recorded again."""
+    from django.core.cache import cache
+    from django.test import Client
+
+    cache.clear()
+    client = Client(enforce_csrf_checks=True)
+    before = last_id()
+    for _ in range(5):
+        response = client.post(reverse("admin:login"), {"username": "x"}, REMOTE_ADDR="203.0.113.5")
+        assert response.status_code == 403
+    client.post(reverse("admin:login"), {"username": "x"}, REMOTE_ADDR="203.0.113.6")
+    refused = new_since(before).filter(action=Action.ACCESS_REFUSED)
+    assert sorted(refused.values_list("ip", flat=True)) == ["203.0.113.5", "203.0.113.6"]
+    cache.clear()  # the minute has passed
+    client.post(reverse("admin:login"), {"username": "x"}, REMOTE_ADDR="203.0.113.5")
+    assert new_since(before).filter(action=Action.ACCESS_REFUSED).count() == 3
