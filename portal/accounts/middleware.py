@@ -7,7 +7,8 @@
   without a request or ``SESSION_ABSOLUTE_SECONDS`` after the login; it also keeps the
   record of open sessions right when Django gives the session a new key.
 - ``PasswordExpiryMiddleware``: staff with an expired (or administrator-set) password can
-  use nothing of the admin but the password change page; in the warning days before,
+  use nothing of the admin but the password change page (and, before it, the second
+  factor's pages); in the warning days before,
   a message says how many days are left.
 
 Public visitors have no session: none of this writes anything for them.
@@ -102,6 +103,10 @@ class PasswordExpiryMiddleware:
                 reverse("admin:password_change_done"),
                 reverse("admin:logout"),
                 reverse("admin:jsi18n"),
+                # The second factor comes before the password change (portal.roles):
+                # whoever knows only the password must not be able to replace it.
+                reverse("roles:otp-verify"),
+                reverse("roles:otp-setup"),
             }
             if request.path in allowed:
                 return None

@@ -11,15 +11,6 @@ from django.urls import reverse
 from portal.roles.two_factor import HAS_DEVICE_SESSION_KEY, requires_two_factor
 
 
-def password_has_expired(request) -> bool:
-    from django.utils import timezone
-
-    from portal.accounts.middleware import password_expiry
-
-    expires_at = password_expiry(request, request.user)
-    return expires_at is not None and timezone.now() >= expires_at
-
-
 class TwoFactorMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -47,13 +38,10 @@ class TwoFactorMiddleware:
             reverse("roles:otp-setup"),
             reverse("admin:logout"),
         }
-        if path in open_paths or path.startswith(settings.STATIC_URL):
-            return True
-        # portal.accounts sends an expired or administrator-set password to the password
-        # change page from every admin page, ours included: that change comes first, or
-        # the two would send each other round in circles.
-        password_pages = {reverse("admin:password_change"), reverse("admin:password_change_done")}
-        return path in password_pages and password_has_expired(request)
+        # Not even the password change page: whoever has only the password must not
+        # replace it before the code (portal.accounts lets these pages through an expired
+        # password, so the code comes first and then the change, without a loop).
+        return path in open_paths or path.startswith(settings.STATIC_URL)
 
     @staticmethod
     def to_verification(request) -> HttpResponseRedirect:

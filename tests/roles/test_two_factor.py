@@ -201,7 +201,7 @@ def test_the_pages_need_a_login():
     assert response["Location"].startswith(reverse("admin:login"))
 
 
-def test_an_administrator_set_password_is_changed_before_the_code_without_a_loop():
+def test_an_administrator_set_password_is_changed_after_the_code_without_a_loop():
     from portal.accounts.passwords import password_mark_temporary
 
     user = UserFactory(is_staff=True, is_superuser=True)
@@ -209,17 +209,20 @@ def test_an_administrator_set_password_is_changed_before_the_code_without_a_loop
     password_mark_temporary(user=user)
     client = logged_in(user)
     response = client.get(INDEX, follow=True)  # a redirect cycle would raise here
-    assert response.redirect_chain[-1][0] == reverse("admin:password_change")
+    assert response.redirect_chain[-1][0].startswith(VERIFY)  # the code first
     new = "Zheng-Wu-Gong-Kai-42!"
-    response = client.post(
-        reverse("admin:password_change"),
-        {"old_password": "secret-password", "new_password1": new, "new_password2": new},
-        follow=True,
-    )
+    change = {"old_password": "secret-password", "new_password1": new, "new_password2": new}
+    # Whoever has only the password cannot replace it before the code.
+    response = client.post(reverse("admin:password_change"), change)
+    assert response.status_code == 302 and response["Location"].startswith(VERIFY)
+    user.refresh_from_db()
+    assert user.check_password("secret-password")
+    response = client.post(VERIFY, {"token": next_code(device)}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("admin:password_change")  # then this
+    response = client.post(reverse("admin:password_change"), change, follow=True)
     assert response.status_code == 200
-    response = client.get(INDEX, follow=True)
-    assert response.redirect_chain[-1][0].startswith(VERIFY)  # then the code
-    client.post(VERIFY, {"token": next_code(device)})
+    user.refresh_from_db()
+    assert user.check_password(new)
     assert client.get(INDEX).status_code == 200
 
 
