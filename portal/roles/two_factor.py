@@ -15,6 +15,7 @@ from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal import audit
+from portal.accounts.sessions import sessions_end
 from portal.roles.definitions import ADMIN_PERMISSIONS
 
 HAS_DEVICE_SESSION_KEY = "roles_has_device"
@@ -53,14 +54,16 @@ def qr_code_data_uri(device: TOTPDevice) -> str:
 
 
 def two_factor_reset(*, user, by) -> int:
-    """Delete ``user``'s TOTP devices so that the next login enrols a new one. Requires
-    roles.reset_two_factor; nobody resets their own (that would skip the second factor).
-    A superuser's only by a superuser. Returns the number of devices removed."""
+    """Delete ``user``'s TOTP devices so that the next login enrols a new one, and end the
+    account's sessions: a session verified with the lost or stolen device must not outlive
+    it. Requires roles.reset_two_factor; nobody resets their own (that would skip the second
+    factor). A superuser's only by a superuser. Returns the number of devices removed."""
     if not by.has_perm("roles.reset_two_factor") or by.pk == user.pk:
         raise PermissionDenied
     if user.is_superuser and not by.is_superuser:
         raise PermissionDenied  # a superuser's second factor is a superuser's business
     with transaction.atomic():
         removed, _ = TOTPDevice.objects.filter(user=user).delete()
+        sessions_end(user=user)
         audit.record("account_change", obj=user, actor=by, reason="重置双因素认证")
     return removed

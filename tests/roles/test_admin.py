@@ -189,3 +189,22 @@ def test_the_security_administrator_cannot_give_a_clerk_an_audit_group(client):
     assert response.status_code == 200
     assert "本角色以外的权限" in response.content.decode()
     assert list(clerk.groups.values_list("name", flat=True)) == ["信息员"]
+
+
+def test_resetting_the_second_factor_ends_the_accounts_sessions(client):
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    auditor = holder(AUDIT_ADMIN)
+    TOTPDevice.objects.create(user=auditor, confirmed=True)
+    theirs = Client()
+    theirs.force_login(auditor)
+    session = theirs.session
+    session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=auditor).persistent_id
+    session.save()
+    assert theirs.get(reverse("admin:index")).status_code == 200
+    client.force_login(holder(SECURITY_ADMIN))
+    reset(client, auditor)
+    response = theirs.get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
