@@ -1,8 +1,9 @@
 """三员分立 on the user admin (PortalUserAdmin in portal/admin.py mixes this in): the user
 form refuses two administrator roles, or a role beside content rights, with a clear message;
 grants are edited only by whoever holds roles.grant_roles (never on one's own account); a
-security administrator resets a colleague's second factor. Registers nothing itself: the
-portal's admin module imports it before django.contrib.auth's admin has run."""
+security administrator resets a colleague's second factor; only a superuser sets the
+password of an administrator. Registers nothing itself: the portal's admin module imports
+it before django.contrib.auth's admin has run."""
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -11,7 +12,8 @@ from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
-from portal.roles.rules import role_conflicts
+from portal.roles.definitions import ADMIN_PERMISSIONS
+from portal.roles.rules import administrator_roles, role_conflicts
 from portal.roles.signals import permission_names
 from portal.roles.two_factor import two_factor_reset
 
@@ -97,6 +99,18 @@ class RoleGrantsUserAdminMixin:
         if not (request.user.is_superuser or request.user.has_perm("portal.add_user")):
             raise PermissionDenied
         target = self.get_object(request, unquote(id))
-        if target is not None and target.is_superuser and not request.user.is_superuser:
-            raise PermissionDenied
+        if target is not None and not request.user.is_superuser:
+            # Whoever sets an administrator's password could act as that administrator:
+            # a 系统管理员 would become the 安全管理员 or 审计管理员 (三员分立).
+            if target.is_superuser or holds_administrator_role(target):
+                raise PermissionDenied
         return super().user_change_password(request, id, form_url)
+
+
+def holds_administrator_role(user) -> bool:
+    """Whether ``user`` holds any of the three roles, by group or by a role's permission."""
+    groups = user.groups.values_list("name", flat=True)
+    return bool(
+        administrator_roles(group_names=groups, permissions=user.get_all_permissions())
+        or ADMIN_PERMISSIONS & user.get_all_permissions()
+    )

@@ -208,3 +208,21 @@ def test_resetting_the_second_factor_ends_the_accounts_sessions(client):
     response = theirs.get(reverse("admin:index"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))
+
+
+@pytest.mark.parametrize("role", [SECURITY_ADMIN, AUDIT_ADMIN, SYSTEM_ADMIN, "by permission"])
+def test_the_system_administrator_cannot_set_an_administrators_password(client, role):
+    if role == "by permission":
+        target = UserFactory(is_staff=True)
+        target.user_permissions.add(Permission.objects.get(codename="unlock_account"))
+    else:
+        target = holder(role)
+    url = reverse("admin:auth_user_password_change", args=[target.pk])
+    client.force_login(holder(SYSTEM_ADMIN))
+    assert client.get(url).status_code == 403
+    new = "Zheng-Wu-Gong-Kai-42!"
+    assert client.post(url, {"password1": new, "password2": new}).status_code == 403
+    target.refresh_from_db()
+    assert target.check_password("secret-password")
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    assert client.get(url).status_code == 200
