@@ -234,4 +234,20 @@ def restore(
     with tarfile.open(folder / MEDIA_FILE, "r:gz") as archive:
         # The "data" filter refuses absolute paths, "..", links out of the folder, devices.
         archive.extractall(media_root, filter="data")
+    _record_restore(folder, manifest, parameters["NAME"])
     return manifest
+
+
+def _record_restore(folder: Path, manifest: dict, name: str) -> None:
+    """An audit event in the restored database itself: its audit log was replaced by the
+    backup's, and this says so (which backup, by its manifest's SHA-256)."""
+    from portal.audit.models import Action
+    from portal.audit.recorder import record
+
+    record(
+        Action.RESTORE,
+        database=None if name == connections["default"].settings_dict["NAME"] else name,
+        reason=f"从备份 {folder.name}（备份于 {manifest.get('created', '')}）恢复数据库和上传文件",
+        details={"backup": folder.name, "manifest_sha256": _sha256(folder / MANIFEST),
+                 "created": str(manifest.get("created", ""))},
+    )  # fmt: skip

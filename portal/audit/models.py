@@ -26,6 +26,7 @@ class Action(models.TextChoices):
     ACCESS_REFUSED = "access_refused", "拒绝访问"
     AUDIT_EXPORT = "audit_export", "导出审计日志"
     ARCHIVE = "archive", "审计日志归档"
+    RESTORE = "restore", "从备份恢复"
 
 
 class Result(models.TextChoices):

@@ -8,12 +8,13 @@ an event written inside a step's transaction commits or rolls back with the step
 
 from __future__ import annotations
 
+import json
 import re
 from urllib.parse import unquote
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from portal.audit.chain import row_hash
@@ -46,12 +47,14 @@ def record(
     username: str | None = None,
     request=None,
     seal: object = None,
-) -> AuditEvent:
+    database: str | None = None,
+) -> AuditEvent | None:
     """Append one event. The actor is ``actor`` (a user), else the request's user (the
     ``request`` given or the one being served); ``username`` names an actor without an
     account (a failed login's attempted name). Texts are masked (``portal.redaction``),
     and secrets in ``details`` dropped. An ``archive`` event needs the archive module's
-    ``seal``."""
+    ``seal``. ``database``: another database on the same server (a restore's target),
+    written through a connection of its own; nothing is returned then."""
     if Action(action) == Action.ARCHIVE and seal is not _ARCHIVE_SEAL:
         raise PermissionError("archive events are written by portal.audit.archive only")
     request = request if request is not None else request_or_none()
@@ -78,6 +81,9 @@ def record(
         "reason": _mask(reason)[:500],
         "details": _clean_details(details or {}),
     }
+    if database is not None:
+        _append_elsewhere(database, fields)
+        return None
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
@@ -86,6 +92,30 @@ def record(
         event = AuditEvent(previous_hash=head, hash=row_hash(fields, head), **fields)
         event.save(force_insert=True)
     return event
+
+
+def _append_elsewhere(database: str, fields: dict) -> None:
+    """The same chained insert in database ``database``, on a connection made for it (no
+    alias of its own: the project's ``DATABASES`` stay as configured)."""
+    default = connections["default"]
+    other = type(default)({**default.settings_dict, "NAME": database}, alias=default.alias)
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("BEGIN")
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
+            cursor.execute("SELECT hash FROM audit_auditevent ORDER BY id DESC LIMIT 1")
+            head = (cursor.fetchone() or [""])[0]
+            fields["time"] = timezone.now()
+            row = {**fields, "previous_hash": head, "hash": row_hash(fields, head)}
+            values = [json.dumps(v) if isinstance(v, dict | list) else v for v in row.values()]
+            cursor.execute(
+                f"INSERT INTO audit_auditevent ({', '.join(row)}) "
+                f"VALUES ({', '.join(['%s'] * len(row))})",
+                values,
+            )
+            cursor.execute("COMMIT")
+    finally:
+        other.close()
 
 
 def roles_of(user) -> list[str]:

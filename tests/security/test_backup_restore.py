@@ -1,6 +1,7 @@
 """``manage.py backup`` and ``restore``: a backup restored into a fresh database and a fresh
 upload folder holds every document, letter and application, and the attachment's bytes."""
 
+import hashlib
 import json
 import uuid
 from contextlib import contextmanager
@@ -63,6 +64,17 @@ def rows(database, model, column="id"):
         connection.close()
 
 
+def restore_events(database):
+    """The ``restore`` audit events' details in ``database``."""
+    connection = connect(database)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT details FROM audit_auditevent WHERE action = 'restore'")
+            return [row[0] for row in cursor.fetchall()]
+    finally:
+        connection.close()
+
+
 def make_content():
     organization = OrganizationFactory(name="重庆市民政局")
     document = DocumentFactory(title="城乡低保实施办法", published=True, organization=organization)
@@ -90,6 +102,9 @@ def test_a_backup_restored_into_a_fresh_database_finds_everything(tmp_path, sett
         assert rows(database, Document, "title") == ["城乡低保实施办法"]
         assert rows(database, Attachment, "file") == [attachment.file.name]
         assert rows(database, Application, "info_title") == ["2025年低保资金发放情况"]
+        # The restored audit log says it was replaced, and by which backup.
+        manifest_sha256 = hashlib.sha256((folder / "manifest.json").read_bytes()).hexdigest()
+        assert [event["manifest_sha256"] for event in restore_events(database)] == [manifest_sha256]
         # A second restore into the now full database is refused without --force.
         with pytest.raises(CommandError, match="不是空的"):
             call_command("restore", str(folder), database=database, media_root=str(tmp_path / "x"))
