@@ -5,7 +5,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
 
 from portal.accounts import lockout
-from portal.antiabuse import client_ip
+from portal.audit import client_ip  # X-Forwarded-For only from TRUSTED_PROXIES, validated
 
 
 def locked_message() -> str:

@@ -13,6 +13,7 @@ rows in the database, so every app server enforces one limit.
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -31,7 +32,11 @@ def username_key(username: str) -> str:
 
 
 def _ip_or_none(ip: str) -> str | None:
-    return ip or None
+    """An address for the inet columns, or None: anything else would fail the insert."""
+    try:
+        return str(ipaddress.ip_address(ip))
+    except ValueError:
+        return None
 
 
 def _active(kind: str, key: str, now: datetime):
@@ -51,10 +56,11 @@ def login_failed(*, username: str, ip: str, now: datetime | None = None) -> bool
     """Count a failed login of ``username`` from ``ip``; True when it locked the name."""
     now = now or timezone.now()
     key = username_key(username)
+    ip = _ip_or_none(ip) or ""  # a malformed address is no address (inet columns)
     window_start = now - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
     with transaction.atomic():
         LoginFailure.objects.filter(at__lt=window_start).delete()
-        LoginFailure.objects.create(username=key, ip=_ip_or_none(ip), at=now)
+        LoginFailure.objects.create(username=key, ip=ip or None, at=now)
         account_count = LoginFailure.objects.filter(username=key, at__gte=window_start).count()
         locked = account_count >= settings.LOGIN_FAILURE_LIMIT and not account_is_locked(
             key, now=now

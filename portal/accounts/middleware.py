@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.accounts import lockout, passwords, policy, sessions, signals
-from portal.antiabuse import client_ip
+from portal.audit import client_ip  # X-Forwarded-For only from TRUSTED_PROXIES, validated
 from portal.errors import error_response
 
 PASSWORD_STATE = "accounts_password_expires"  # {"for": session auth hash, "at": timestamp}

@@ -187,3 +187,55 @@ def test_any_typed_name_gets_a_login_page_never_a_500(client, db, settings, user
 
 def test_the_lock_message_names_the_lock_time_and_the_security_administrator():
     assert locked_message() == "登录失败次数过多，请 30 分钟后再试或联系安全管理员。"
+
+
+# The source address: only from trusted proxies, and never a malformed one in an inet column.
+
+
+@pytest.mark.parametrize(
+    ("remote", "forwarded", "expected"),
+    [
+        ("garbage", "also garbage", None),  # neither is an address
+        ("10.0.0.9", "1.2.3.4", "10.0.0.9"),  # 10.0.0.9 is no trusted proxy: header ignored
+        ("192.0.2.1", "not-an-ip, 1.2.3.4", "1.2.3.4"),  # the trusted proxy's hop
+        ("192.0.2.1", "1.2.3.4, <script>", "192.0.2.1"),  # a malformed hop stops the walk
+    ],
+)
+def test_a_failed_login_records_only_a_trusted_valid_address(
+    client, settings, remote, forwarded, expected
+):
+    settings.TRUSTED_PROXIES = ["192.0.2.0/24"]
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    response = log_in(
+        client,
+        "clerk9",
+        "Wrong-password-1",
+        REMOTE_ADDR=remote,
+        HTTP_X_FORWARDED_FOR=forwarded,
+    )
+    assert response.status_code == 200
+    assert INVALID_MESSAGE in response.content.decode()
+    failure = LoginFailure.objects.get(username="clerk9")
+    assert (str(failure.ip) if failure.ip else None) == expected
+
+
+@hsettings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(address=st.text(max_size=60))
+def test_any_text_as_an_address_never_reaches_the_inet_columns(address):
+    import ipaddress
+
+    from portal.accounts.lockout import login_failed
+
+    for _ in range(6):
+        login_failed(username="sprayed", ip=address)
+    try:
+        valid = str(ipaddress.ip_address(address))
+    except ValueError:
+        valid = None
+    ips = list(LoginFailure.objects.values_list("ip", flat=True))
+    assert len(ips) == 6
+    assert {str(ip) if ip else None for ip in ips} == {valid}
+    LoginFailure.objects.all().delete()
+    Lockout.objects.all().delete()
