@@ -157,3 +157,31 @@ def test_writing_the_archive_file_does_not_hold_the_chains_lock(monkeypatch):
     archived = archive_before(before=timezone.now(), now=timezone.now() + timedelta(days=200))
     assert seen == [True] and archived.count >= 3
     assert verify_table().intact
+
+
+@pytest.mark.django_db
+def test_an_archive_overtaken_by_another_deletes_nothing_and_keeps_no_file(
+    monkeypatch, archive_dir
+):
+    """The rows are written without the lock: if another archive removed them meanwhile,
+    the re-check under the lock refuses, and the chain still verifies."""
+    from portal.audit import archive
+
+    for n in range(3):
+        record(Action.CONFIG_CHANGE, username="admin", reason=f"旧{n}")
+    later = timezone.now() + timedelta(days=200)
+    write, overtaken = archive._write, []
+
+    def write_after_another_archive(rows, *, now):
+        if overtaken:  # the other archive's own file
+            return write(rows, now=now)
+        overtaken.append(None)
+        overtaken[0] = archive_before(before=timezone.now(), now=later)
+        return write(rows, now=now - timedelta(seconds=1))  # a name of its own
+
+    monkeypatch.setattr(archive, "_write", write_after_another_archive)
+    with pytest.raises(ValidationError, match="另一次归档"):
+        archive_before(before=timezone.now(), now=later)
+    assert [path.name for path in archive_dir.iterdir()] == [overtaken[0].path.name]
+    assert AuditEvent.objects.filter(action=Action.ARCHIVE).count() == 1
+    assert verify_table().intact
