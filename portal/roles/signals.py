@@ -2,6 +2,10 @@
 check first, for a readable message; these catch every other path), the roles' grants after
 each migrate, and whether an account has a second factor, noted in its session at login."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.signals import user_logged_in
@@ -41,6 +45,30 @@ def check_account(
     check_roles(group_names=names, permissions=permission_names(held), is_superuser=superuser)
 
 
+# Accounts whose checks wait for the end of a multi-step save (the admin's change form
+# saves the flags, then the groups, then the permissions: the steps between are no state
+# the account will have).
+_deferred: ContextVar[frozenset] = ContextVar("roles_deferred_checks", default=frozenset())
+
+
+@contextmanager
+def checks_deferred(user, *, check_after: bool = True) -> Iterator[None]:
+    """Skip this account's checks inside the block and check its final state at the end
+    (the caller's transaction rolls the whole save back if that fails); ``check_after``
+    False for a first step whose caller checks after the last."""
+    token = _deferred.set(_deferred.get() | {user.pk})
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    if check_after and user.pk is not None:
+        check_account(user)
+
+
+def _is_deferred(user) -> bool:
+    return user.pk is not None and user.pk in _deferred.get()
+
+
 @receiver(m2m_changed, sender=User.groups.through)
 def refuse_conflicting_groups(sender, instance, action, reverse, pk_set, **kwargs):
     if action != "pre_add" or not pk_set:
@@ -48,7 +76,7 @@ def refuse_conflicting_groups(sender, instance, action, reverse, pk_set, **kwarg
     if reverse:  # group.user_set.add(...)
         for user in User.objects.filter(pk__in=pk_set):
             check_account(user, group_ids={instance.pk})
-    else:
+    elif not _is_deferred(instance):
         check_account(instance, group_ids=pk_set)
 
 
@@ -59,7 +87,7 @@ def refuse_permissions_beyond_the_role(sender, instance, action, reverse, pk_set
     if reverse:  # permission.user_set.add(...)
         for user in User.objects.filter(pk__in=pk_set):
             check_account(user, permission_ids={instance.pk})
-    else:
+    elif not _is_deferred(instance):
         check_account(instance, permission_ids=pk_set)
 
 
@@ -82,7 +110,7 @@ def refuse_widening_an_administrator_role(sender, instance, action, reverse, pk_
 
 @receiver(pre_save, sender=User)
 def refuse_superuser_administrators(sender, instance, update_fields=None, **kwargs):
-    if not instance.pk or not instance.is_superuser:
+    if not instance.pk or not instance.is_superuser or _is_deferred(instance):
         return
     if update_fields is not None and "is_superuser" not in update_fields:
         return  # e.g. last_login at each login: nothing to check

@@ -14,7 +14,7 @@ from django.db.models import Q
 
 from portal.roles.definitions import ADMIN_PERMISSIONS
 from portal.roles.rules import administrator_roles, role_conflicts
-from portal.roles.signals import permission_names
+from portal.roles.signals import checks_deferred, permission_names
 from portal.roles.two_factor import two_factor_reset
 
 GRANT_FIELDS = ["groups", "user_permissions"]
@@ -90,6 +90,19 @@ class RoleGrantsUserAdminMixin:
         if obj is not None and obj.is_superuser and not request.user.is_superuser:
             return False
         return super().has_change_permission(request, obj)
+
+    # The form has checked the final state; the model checks wait for it too, so that the
+    # steps of one save (flags, then groups, then permissions) are not judged one by one:
+    # adding a role while dropping a direct permission, or dropping a role while ticking
+    # superuser, is one valid change.
+    def save_model(self, request, obj, form, change):
+        # save_related follows in the same transaction and checks the final state.
+        with checks_deferred(obj, check_after=False):
+            super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        with checks_deferred(form.instance):
+            super().save_related(request, form, formsets, change)
 
     def has_reset_two_factor_permission(self, request):
         return request.user.has_perm("roles.reset_two_factor")

@@ -4,6 +4,7 @@ factor; the role groups keep their role's permissions."""
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -226,3 +227,53 @@ def test_the_system_administrator_cannot_set_an_administrators_password(client, 
     assert target.check_password("secret-password")
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     assert client.get(url).status_code == 200
+
+
+# One save of the change form is judged by the state it leaves, not by its steps.
+
+
+def test_adding_a_role_while_dropping_a_direct_content_permission_is_one_valid_save(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    user = UserFactory(is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="change_document"))
+    data = form_data(client.get(change_url(user)))
+    data["groups"] = [str(group(AUDIT_ADMIN).pk)]
+    data["user_permissions"] = []
+    response = client.post(change_url(user), data)
+    assert response.status_code == 302
+    assert list(user.groups.values_list("name", flat=True)) == [AUDIT_ADMIN]
+    assert not user.user_permissions.exists()
+
+
+def test_dropping_a_role_while_ticking_superuser_is_one_valid_save(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    user = holder(SECURITY_ADMIN)
+    data = form_data(client.get(change_url(user)))
+    data["groups"] = []
+    data["is_superuser"] = "on"
+    response = client.post(change_url(user), data)
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.is_superuser and not user.groups.exists()
+
+
+def test_dropping_a_role_while_adding_a_direct_content_permission_is_one_valid_save(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    user = holder(SYSTEM_ADMIN)
+    data = form_data(client.get(change_url(user)))
+    data["groups"] = []
+    data["user_permissions"] = [str(Permission.objects.get(codename="change_document").pk)]
+    assert client.post(change_url(user), data).status_code == 302
+    assert not user.groups.exists() and user.user_permissions.count() == 1
+
+
+def test_the_final_state_of_a_save_is_still_checked():
+    from django.db import transaction
+
+    from portal.roles.signals import checks_deferred
+
+    user = holder(AUDIT_ADMIN)
+    with pytest.raises(ValidationError, match="三员分立"), transaction.atomic():
+        with checks_deferred(user):
+            user.user_permissions.add(Permission.objects.get(codename="change_document"))
+    assert not user.user_permissions.exists()
