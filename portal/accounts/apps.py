@@ -14,3 +14,10 @@ class AccountsConfig(AppConfig):
 
         user_logged_in.connect(receivers.on_logged_in, dispatch_uid="accounts-logged-in")
         user_logged_out.connect(receivers.on_logged_out, dispatch_uid="accounts-logged-out")
+
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import pre_save
+
+        pre_save.connect(
+            receivers.on_user_saving, sender=get_user_model(), dispatch_uid="accounts-rehash"
+        )

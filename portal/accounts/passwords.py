@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth.hashers import check_password
+from django.contrib.auth.hashers import check_password, get_hasher, identify_hasher
 from django.db import transaction
 from django.utils import timezone
 
@@ -40,6 +40,30 @@ def password_set(*, user, password: str, remember: int) -> bool:
         return False
     password_record(user=user, remember=remember)
     return True
+
+
+def is_rehash(*, user, old_hash: str, update_fields) -> bool:
+    """Whether this save of ``user`` is Django's upgrade of the hash at login: the same
+    password under the preferred hasher. AbstractBaseUser.check_password saves the password
+    field alone, without the raw password (no ``password_changed``), and only when the old
+    hash was another hasher's or an outdated form of the preferred one."""
+    if update_fields is None or set(update_fields) != {"password"}:
+        return False
+    if getattr(user, "_password", None) is not None or old_hash == user.password:
+        return False
+    try:
+        old_hasher, new_hasher = identify_hasher(old_hash), identify_hasher(user.password)
+    except ValueError:
+        return False  # an unusable password: a real change
+    preferred = get_hasher("default")
+    if new_hasher.algorithm != preferred.algorithm:
+        return False
+    return old_hasher.algorithm != preferred.algorithm or preferred.must_update(old_hash)
+
+
+def password_rehashed(*, user, old_hash: str) -> None:
+    """Carry a rehash into the history, so the row keeps its date and temporary flag."""
+    PasswordHistory.objects.filter(user=user, password=old_hash).update(password=user.password)
 
 
 def password_mark_temporary(*, user) -> None:

@@ -2,7 +2,7 @@
 
 import time
 
-from portal.accounts import middleware, sessions
+from portal.accounts import middleware, passwords, sessions
 
 
 def on_logged_in(sender, request, user, **kwargs):
@@ -20,3 +20,17 @@ def on_logged_out(sender, request, user, **kwargs):
     """Logging out ends every session of the account, on every device."""
     if user is not None:
         sessions.sessions_end(user=user)
+
+
+def on_user_saving(sender, instance, raw=False, update_fields=None, **kwargs):
+    """A hash upgraded at login (the same password) moves the history row with it: without
+    it the row no longer matches, and an administrator-set password would stop counting as
+    temporary. One read, only for saves of the password field alone."""
+    if raw or instance.pk is None or update_fields is None or set(update_fields) != {"password"}:
+        return
+    old_hash = sender._default_manager.filter(pk=instance.pk).values_list("password", flat=True)
+    old_hash = old_hash.first()
+    if old_hash and passwords.is_rehash(
+        user=instance, old_hash=old_hash, update_fields=update_fields
+    ):
+        passwords.password_rehashed(user=instance, old_hash=old_hash)

@@ -145,7 +145,7 @@ def remember_account(sender, instance, raw=False, update_fields=None, **kwargs):
     instance._audit_before = sender._default_manager.filter(pk=instance.pk).values(*watched).first()
 
 
-def on_user_saved(sender, instance, created, raw=False, **kwargs):
+def on_user_saved(sender, instance, created, raw=False, update_fields=None, **kwargs):
     if raw:
         return
     if created:
@@ -161,8 +161,17 @@ def on_user_saved(sender, instance, created, raw=False, **kwargs):
         powers = {"is_superuser", "is_staff"} & changes.keys()
         action = Action.PERMISSION_CHANGE if powers else Action.ACCOUNT_CHANGE
         record(action, obj=instance, details={"changes": changes})
-    if before["password"] != instance.password:  # never the hash itself
-        record(Action.PASSWORD_CHANGE, obj=instance, reason="密码已更改")
+    if before["password"] != instance.password and not _is_rehash(
+        instance, before["password"], update_fields
+    ):
+        record(Action.PASSWORD_CHANGE, obj=instance, reason="密码已更改")  # never the hash
+
+
+def _is_rehash(user, old_hash: str, update_fields) -> bool:
+    """The same password under a new hash (Django upgrades the hasher at login): no change."""
+    from portal.accounts.passwords import is_rehash
+
+    return is_rehash(user=user, old_hash=old_hash, update_fields=update_fields)
 
 
 def on_grants_changed(sender, instance, action, reverse, model, pk_set, **kwargs):

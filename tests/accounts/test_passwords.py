@@ -182,3 +182,32 @@ def test_a_rehash_at_login_neither_renews_nor_clears_an_expired_password(client,
     assert user.password.startswith("argon2$")
     assert PasswordHistory.objects.filter(user=user).count() == 1
     assert client.get(reverse("admin:index"))["Location"] == reverse("admin:password_change")
+
+
+def test_a_rehash_at_login_keeps_a_temporary_password_and_logs_no_password_change(client, settings):
+    from portal import settings as production
+    from portal.accounts.passwords import password_mark_temporary
+    from portal.audit.models import AuditEvent
+
+    user = UserFactory(is_staff=True)
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    set_password(user, PASSWORD)
+    password_mark_temporary(user=user)
+    changes = AuditEvent.objects.filter(action="password_change", object_id=str(user.pk))
+    before = changes.count()
+    settings.PASSWORD_HASHERS = production.PASSWORD_HASHERS
+    assert log_in(client, user.username, PASSWORD).status_code == 302
+    user.refresh_from_db()
+    assert user.password.startswith("argon2$")  # rehashed
+    newest = PasswordHistory.objects.filter(user=user).first()
+    assert newest.is_temporary and newest.password == user.password
+    assert client.get(reverse("admin:index"))["Location"] == reverse("admin:password_change")
+    assert changes.count() == before
+
+
+def test_a_real_password_change_is_still_audited(staff):
+    from portal.audit.models import AuditEvent
+
+    staff.set_password("Another-harbour-77")
+    staff.save()
+    assert AuditEvent.objects.filter(action="password_change", object_id=str(staff.pk)).exists()
