@@ -86,7 +86,9 @@ def test_gunicorn_refuses_to_start_when_a_deployment_check_fails(monkeypatch):
         "DATABASE_URL": database_url_of(connection.settings_dict),
     }.items():
         monkeypatch.setenv(name, value)
-    for name in ("PII_ENCRYPTION_KEYS", "PII_INDEX_KEY", "ALLOW_DEMO_ACCOUNTS"):
+    # The browser tests' allowance (async.E001 in a deployment) is not a deployment's.
+    for name in ("PII_ENCRYPTION_KEYS", "PII_INDEX_KEY", "ALLOW_DEMO_ACCOUNTS",
+                 "DJANGO_ALLOW_ASYNC_UNSAFE"):  # fmt: skip
         monkeypatch.delenv(name, raising=False)
     assert "portal.E130" in gunicorn_conf.failed_checks()
     monkeypatch.setenv("PII_ENCRYPTION_KEYS", Fernet.generate_key().decode())

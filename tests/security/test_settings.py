@@ -64,8 +64,16 @@ PRODUCTION = {
 }
 
 
+@pytest.fixture
+def without_browser_allowance(monkeypatch):
+    """The browser tests' conftest allows sync database calls inside Playwright's event loop
+    (DJANGO_ALLOW_ASYNC_UNSAFE) for the whole run; a deployment never sets it, and the
+    deploy check rightly refuses it (async.E001)."""
+    monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE", raising=False)
+
+
 @pytest.mark.django_db
-def test_check_deploy_passes_with_production_settings():
+def test_check_deploy_passes_with_production_settings(without_browser_allowance):
     with override_settings(**PRODUCTION):
         call_command("check", "--deploy", fail_level="WARNING")  # SystemCheckError otherwise
 
@@ -91,7 +99,9 @@ def database_url_of(settings_dict: dict) -> str:
 
 
 @pytest.mark.django_db
-def test_check_deploy_passes_with_the_real_settings_module_and_a_production_environment():
+def test_check_deploy_passes_with_the_real_settings_module_and_a_production_environment(
+    without_browser_allowance,
+):
     """What CI runs (the Makefile's ``test`` target): portal.settings itself, no test
     settings, the environment a deployment sets (its own keys for personal data)."""
     environment = {
