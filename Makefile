@@ -137,7 +137,7 @@ clean: stop-db
 	rm -rf var $(VENV)
 
 # Performance figures in a separate benchmark database; writes bench/results.md.
-bench: install dotenv wrk
+bench: install dotenv wrk static
 	$(PY) manage.py bench $(BENCH_ARGS)
 
 # The load generator `make bench` drives gunicorn with, from Debian's packages.

@@ -6,10 +6,14 @@ same number. A number already taken (an imported legacy 索引号 that happens t
 pattern) is skipped rather than reused.
 """
 
+from collections import Counter, defaultdict, deque
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
 
+from disclosure.models import Document, IndexNumberSequence
 from portal.models import Organization
 
 # Legacy numbers that happen to match the pattern are skipped; this many in a row means
@@ -23,8 +27,6 @@ def format_index_number(code: str, year: int, sequence: int) -> str:
 
 def allocate_index_number(organization: Organization, year: int) -> str:
     """The next free 索引号 for ``organization`` in ``year``."""
-    from disclosure.models import Document
-
     code = organization.index_code()
     if not code:
         raise ValidationError(
@@ -55,36 +57,57 @@ def index_codes() -> dict[int, str]:
 
 
 def allocate_index_numbers(codes: list[tuple[str, int]]) -> list[str]:
-    """Free 索引号 for many documents at once (bulk import), one per (code, year) pair:
-    one counter update per pair draws a block of sequence numbers, then one query drops
-    any a legacy record already holds and draws replacements."""
-    from disclosure.models import Document
+    """Free 索引号 for many documents at once, one per (code, year) pair: one counter
+    update per pair draws a block of sequence numbers, then one query drops any a legacy
+    record already holds and draws replacements."""
+    return IndexNumberPool().take(codes)
 
-    wanted: dict[tuple[str, int], int] = {}
-    for key in codes:
-        wanted[key] = wanted.get(key, 0) + 1
-    pools: dict[tuple[str, int], list[str]] = {}
-    for (code, year), count in wanted.items():
-        pools[(code, year)] = _draw_block(code, year, count)
-    for (code, year), numbers in pools.items():
-        taken = set(
-            Document.objects.filter(index_number__in=numbers).values_list("index_number", flat=True)
-        )
-        while taken:
-            numbers[:] = [n for n in numbers if n not in taken]
-            extra = _draw_block(code, year, len(taken))
-            taken = set(
-                Document.objects.filter(index_number__in=extra).values_list(
-                    "index_number", flat=True
-                )
-            )
-            numbers.extend(extra)
-    return [pools[key].pop(0) for key in codes]
+
+class IndexNumberPool:
+    """索引号 drawn ahead. An import forecasts its new documents' (organization, year)
+    from the whole file and draws for all of them with its first batch, so that numbering
+    the later batches needs no query: each would wait behind the writes already queued
+    (``portal.bulk.pipelined``). A document the forecast missed is drawn for when taken;
+    a forecast that is too large leaves a gap in the sequence, as a refused document does."""
+
+    def __init__(self, forecast: Iterable[tuple[int, int]] = (), *, codes=None):
+        """``forecast``: (organization id, year) per document expected; ``codes``: the
+        organizations' 索引号 prefixes (``index_codes``), when the caller has them."""
+        self._numbers: dict[tuple[str, int], deque[str]] = defaultdict(deque)
+        forecast = list(forecast)
+        if forecast:
+            codes = codes if codes is not None else index_codes()
+            wanted = Counter((codes.get(pk), year) for pk, year in forecast)
+            self._draw({key: count for key, count in wanted.items() if key[0]})
+
+    def take(self, codes: list[tuple[str, int]]) -> list[str]:
+        """One number per (code, year) pair, in order."""
+        short = {
+            key: count - len(self._numbers[key])
+            for key, count in Counter(codes).items()
+            if count > len(self._numbers[key])
+        }
+        self._draw(short)
+        return [self._numbers[key].popleft() for key in codes]
+
+    def _draw(self, wanted: dict[tuple[str, int], int]) -> None:
+        for (code, year), count in wanted.items():
+            numbers = _draw_block(code, year, count)
+            taken = _taken(numbers)
+            while taken:
+                numbers = [n for n in numbers if n not in taken]
+                extra = _draw_block(code, year, len(taken))
+                taken = _taken(extra)
+                numbers.extend(extra)
+            self._numbers[(code, year)].extend(numbers)
+
+
+def _taken(numbers: list[str]) -> set[str]:
+    found = Document.objects.filter(index_number__in=numbers).values_list("index_number", flat=True)
+    return set(found)
 
 
 def _draw_block(code: str, year: int, count: int) -> list[str]:
-    from disclosure.models import IndexNumberSequence
-
     table = IndexNumberSequence._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(

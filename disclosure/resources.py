@@ -31,7 +31,7 @@ from django.db.models import Q
 from django.utils import timezone
 from import_export import fields, resources, widgets
 
-from disclosure.index_numbers import index_codes
+from disclosure.index_numbers import IndexNumberPool, index_codes
 from disclosure.metadata_rules import EARLIEST_DATE, date_errors, index_number_error
 from disclosure.models import Document, Genre, TopicCategory
 from disclosure.services import (
@@ -98,9 +98,11 @@ class NameWidget(widgets.Widget):
 
 
 class DateWidget(widgets.Widget):
-    def __init__(self, label: str, *, with_time: bool = False):
+    def __init__(self, label: str, *, with_time: bool = False, today=None, tz=None):
+        """``today`` and ``tz``: one import's date and time zone, fixed once (looked up
+        per row, they cost more than parsing the date); None: looked up at each use."""
         super().__init__()
-        self.label, self.with_time = label, with_time
+        self.label, self.with_time, self.today, self.tz = label, with_time, today, tz
 
     def clean(self, value, row=None, **kwargs):
         if value in (None, ""):
@@ -111,12 +113,12 @@ class DateWidget(widgets.Widget):
             parsed = datetime.combine(value, time())
         else:
             parsed = self._parse(_text(value))
-        if not EARLIEST_DATE.year <= parsed.year <= timezone.localdate().year + 1:
+        if not EARLIEST_DATE.year <= parsed.year <= (self.today or timezone.localdate()).year + 1:
             # Before any time zone arithmetic, which year 1 or 9999 would overflow.
             raise ValueError(f"{self.label}“{parsed:%Y-%m-%d}”不合理，请检查年份。")
         if not self.with_time:
             return parsed.date()
-        return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
+        return timezone.make_aware(parsed, self.tz) if timezone.is_naive(parsed) else parsed
 
     def _parse(self, text: str) -> datetime:
         if _ISO_SHAPE.match(text) and (self.with_time or len(text) == 10):
@@ -167,10 +169,13 @@ class TextWidget(widgets.Widget):
         return "" if value is None else str(value)
 
 
+VALIDITIES = frozenset(Document.Validity.values)
+
+
 class ValidityWidget(TextWidget):
     def clean(self, value, row=None, **kwargs):
         text = super().clean(value, row).replace(" ", "")
-        if text and text not in Document.Validity.values:
+        if text and text not in VALIDITIES:
             allowed = "、".join(Document.Validity.values)
             raise ValueError(f"有效性“{text}”无效，应为{allowed}或留空。")
         return text
@@ -267,9 +272,13 @@ class DocumentResource(resources.ModelResource):
             {o.pk for o in agency_organizations(user)} if user and not user.is_superuser else ALL
         )
         self.editable_scope = acting_scope(user) if user else ALL
+        self.today, self.tz = timezone.localdate(), timezone.get_current_timezone()
+        self.fields["written_on"].widget = DateWidget("成文日期", today=self.today, tz=self.tz)
+        self.fields["published_at"].widget = DateWidget(
+            "发布日期", with_time=True, today=self.today, tz=self.tz
+        )
         self._import_fields = self.get_import_fields()
         self.index_codes = index_codes()
-        self.today = timezone.localdate()
         self.created, self.updated = [], []
         self._before = {}
         self._failed = False
@@ -293,8 +302,15 @@ class DocumentResource(resources.ModelResource):
             raise ValidationError(f"文件缺少必需的列：{'、'.join(missing)}。第一行应为列名。")
         # Each row's match key is worked out once here; ``get_instance`` looks it up by
         # the row's number (the widgets' cleaning is most of a row's reading time).
-        self._row_lookups = [self._lookup_of(row) for row in dataset.dict]
+        rows = dataset.dict
+        self._row_lookups = [self._lookup_of(row) for row in rows]
         self._matched = self._load_matched(self._row_lookups)
+        self._numbers_forecast = [
+            self._number_forecast(row)
+            for row, pk in zip(rows, self._row_pks, strict=True)
+            if pk is None and not _text(row.get("索引号"))
+        ]
+        self._numbers = None  # drawn with the first batch, before any write is queued
         self.seen_keys = {}
 
     def import_row(self, row, instance_loader, **kwargs):
@@ -322,8 +338,18 @@ class DocumentResource(resources.ModelResource):
         except ValueError:
             return None
         # A draft imported without 发布日期 is found again by the same empty date.
-        day = timezone.localtime(published).date() if published else None
+        day = timezone.localtime(published, self.tz).date() if published else None
         return ("标题", organization.pk, title, day)
+
+    def _number_forecast(self, row) -> tuple[int, int] | None:
+        """The (organization, year) a new row's 索引号 will be drawn for, as
+        ``documents_import`` numbers it; None when the row will fail anyway."""
+        organization = self.fields["organization"].widget.names.get(_text(row.get("发布机构")))
+        try:
+            written_on = self.fields["written_on"].widget.clean(row.get("成文日期"))
+        except ValueError:
+            return None
+        return organization and (organization.pk, (written_on or self.today).year)
 
     def _load_matched(self, lookups) -> dict:
         """The documents the rows match, found in one query (only what the file's own
@@ -348,7 +374,7 @@ class DocumentResource(resources.ModelResource):
             keys[("索引号", index_number)] = pk
             if number:
                 keys[("文号", organization_id, number)] = pk
-            day = timezone.localtime(published_at).date() if published_at else None
+            day = timezone.localtime(published_at, self.tz).date() if published_at else None
             keys[("标题", organization_id, title, day)] = pk
         self._row_pks = [keys.get(lookup) if lookup else None for lookup in lookups]
         pks = set(filter(None, self._row_pks))
@@ -397,7 +423,9 @@ class DocumentResource(resources.ModelResource):
         # Two rows that reach one document (one by 索引号, one by 文号) are one too many;
         # without either, two notices of one title on different days are two documents.
         published_on = (
-            timezone.localtime(instance.published_at).date() if instance.published_at else None
+            timezone.localtime(instance.published_at, self.tz).date()
+            if instance.published_at
+            else None
         )
         if instance.pk or instance.index_number:
             key = instance.pk or instance.index_number
@@ -457,6 +485,9 @@ class DocumentResource(resources.ModelResource):
         return not self._failed and not (kwargs["dry_run"] and not kwargs["using_transactions"])
 
     def _write_rows(self) -> None:
+        if self._numbers is None:
+            forecast = filter(None, self._numbers_forecast)
+            self._numbers = IndexNumberPool(forecast, codes=self.index_codes)
         documents_import(
             created=self.created,
             updated=self.updated,
@@ -464,6 +495,8 @@ class DocumentResource(resources.ModelResource):
             publish=self.publish_as is not None,
             owner=self.user.organization if self.user else None,
             now=self._now,
+            numbers=self._numbers,
+            codes=self.index_codes,
         )
         self.created, self.updated = [], []
 

@@ -15,6 +15,8 @@ from portal.search.textsearch import looks_like_index_number
 
 def _attachment_texts(document_ids) -> dict[int, str]:
     texts: dict[int, list[str]] = {}
+    if not document_ids:
+        return texts
     rows = Attachment.objects.filter(document_id__in=document_ids, is_live=True).exclude(text="")
     for document_id, text in rows.values_list("document_id", "text"):
         texts.setdefault(document_id, []).append(text)
@@ -24,7 +26,8 @@ def _attachment_texts(document_ids) -> dict[int, str]:
 def document_entries(documents: list[Document]):
     """Index entries of live documents: title and 文号 first, then 索引号, summary,
     keywords, body and the text of live attachments (条例 Art 24: searchable)."""
-    attachments = _attachment_texts([d.pk for d in documents])
+    # A document not yet stored (an import's new row) has no attachments to read.
+    attachments = _attachment_texts([d.pk for d in documents if not d._state.adding])
     url = search.url_pattern("disclosure:document-detail")
     return [
         search.entry(

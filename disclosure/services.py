@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from disclosure.index_numbers import allocate_index_number, allocate_index_numbers, index_codes
+from disclosure.index_numbers import IndexNumberPool, allocate_index_number, index_codes
 from disclosure.models import Attachment, Document, attachments_publish
 from disclosure.normative_rules import needs_interpretation_default
 from disclosure.search_index import index_documents
@@ -161,6 +161,8 @@ def documents_import(
     publish: bool = False,
     owner: Organization | None = None,
     now: datetime | None = None,
+    numbers: IndexNumberPool | None = None,
+    codes: dict[int, str] | None = None,
 ) -> list[Document]:
     """Write an import's documents in bulk, each as a single save or migration would, in a
     few queries per thousand rows (索引号 in blocks, history and revisions bulk-inserted).
@@ -177,7 +179,11 @@ def documents_import(
       ``item_migrate_published`` does for one.
 
     Every document gets a history row by ``by``. Bodies arrive sanitised (the resource's
-    widget, ``plain_text_to_html``): ``bulk_create`` skips ``Document.save``."""
+    widget, ``plain_text_to_html``): ``bulk_create`` skips ``Document.save``.
+
+    ``numbers``: 索引号 drawn ahead for the whole import, and ``codes`` (``index_codes``):
+    given, a batch of new documents reads nothing, so it never waits for the batches
+    queued before it."""
     now = now or timezone.now()
     created, updated = list(created), list(updated)
     _check_import(updated, by=by, publish=publish)
@@ -186,7 +192,7 @@ def documents_import(
     from_statuses = {d.pk: d.status for d in updated}
     with pipelined():  # one transaction; the database writes while the next rows are read
         # Every query that reads comes first; the inserts are queued after them.
-        _number_many(created)
+        _number_many(created, numbers or IndexNumberPool(), codes)
         for document in created:
             document.created_by = by
             document.owner_organization_id = owner.pk if owner else document.organization_id
@@ -227,16 +233,14 @@ def _check_import(updated: list[Document], *, by: User, publish: bool) -> None:
         raise ValidationError(LIVE_NEEDS_A_PERSON, code="live_needs_a_person")
 
 
-def _number_many(documents: list[Document]) -> None:
+def _number_many(documents: list[Document], pool: IndexNumberPool, codes) -> None:
     lacking = [d for d in documents if not d.index_number]
     if not lacking:
         return
-    codes, today = index_codes(), timezone.localdate()
+    codes, today = codes or index_codes(), timezone.localdate()
     if any(not codes.get(d.organization_id) for d in lacking):
         raise ValidationError({"organization": NO_INDEX_CODE})
-    numbers = allocate_index_numbers(
-        [(codes[d.organization_id], (d.written_on or today).year) for d in lacking]
-    )
+    numbers = pool.take([(codes[d.organization_id], (d.written_on or today).year) for d in lacking])
     for document, number in zip(lacking, numbers, strict=True):
         document.index_number = number
 

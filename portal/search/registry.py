@@ -124,7 +124,10 @@ def index_items(items: Iterable, *, batch_size: int = 1000) -> int:
             by_kind[kind].append(item)
     written, changes = 0, Counter()
     for kind, group in by_kind.items():
-        changes.update(_remove(kind.name, [item.pk for item in group]))  # update keeps negatives
+        # Items not yet stored (an import's new rows, keys reserved) have no entry to remove.
+        stored = [item.pk for item in group if not item._state.adding]
+        if stored:
+            changes.update(_remove(kind.name, stored))  # update keeps negatives
         live = [item for item in group if item.is_live]
         for start in range(0, len(live), batch_size):  # built and written batch by batch
             created = insert_many(kind.entries(live[start : start + batch_size]))

@@ -48,8 +48,10 @@ def trail(document) -> list[tuple[str, str, str, str]]:
 
 
 def inserts_into(queries, model) -> int:
-    table = f'INSERT INTO "{model._meta.db_table}"'
-    return sum(1 for query in queries if query["sql"].startswith(table))
+    """Statements that write new rows of ``model``: an INSERT, or a pipeline's COPY."""
+    table = f'"{model._meta.db_table}"'
+    starts = (f"INSERT INTO {table}", f"COPY {table}")
+    return sum(1 for query in queries if query["sql"].startswith(starts))
 
 
 # --- document_create: the 索引号 is drawn here, never by save() ---------------------------
