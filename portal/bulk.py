@@ -127,8 +127,6 @@ def _copy_many(pipeline: _Pipeline, objs: list, batch_size: int) -> None:
         pipeline.submit(sql, batch, returning=False, data=lines)
 
 
-
-
 def _copy_text(value) -> str:
     """A value as ``COPY``'s text format writes it; the server reads it by the column's
     type, as it reads a literal."""
