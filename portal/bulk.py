@@ -19,6 +19,7 @@ pipeline's, logged alike), so query logging and counting see it."""
 from __future__ import annotations
 
 import io
+import operator
 import queue
 import threading
 import time
@@ -47,10 +48,11 @@ _AS_IS = frozenset(
 _PLAIN_PRE_SAVES = frozenset({Field.pre_save, DateField.pre_save, DateTimeField.pre_save})
 
 
-def _column_writers(model, *, with_key: bool) -> list[tuple[str, object, bool]]:
-    """(column, value-of(obj), as-is) for every concrete column; the primary key only when
-    the instances carry one (``reserve_keys``). As-is: the value is the Python value
-    itself, not an adapter the driver must render."""
+def _column_writers(model, *, with_key: bool) -> list[tuple[str, object, bool, str | None]]:
+    """(column, value-of(obj), as-is, plain attribute) for every concrete column; the
+    primary key only when the instances carry one (``reserve_keys``). As-is: the value is
+    the Python value itself, not an adapter the driver must render. Plain attribute: the
+    attribute's name when the value is read as it is, with no ``pre_save`` to run."""
     writers = []
     for field in model._meta.concrete_fields:
         if (field.primary_key and not with_key) or getattr(field, "generated", False):
@@ -67,7 +69,8 @@ def _column_writers(model, *, with_key: bool) -> list[tuple[str, object, bool]]:
             value = field.pre_save(obj, True) if custom_pre_save else getattr(obj, field.attname)
             return value if as_is else field.get_db_prep_save(value, connection)
 
-        writers.append((field.column, value_of, as_is))
+        plain = field.attname if as_is and not custom_pre_save else None
+        writers.append((field.column, value_of, as_is, plain))
     return writers
 
 
@@ -81,7 +84,9 @@ def insert_many(objs: Sequence, *, batch_size: int = 1000) -> list:
         return objs
     model = type(objs[0])
     pipeline = _pipeline.get()
-    if pipeline is not None and all(as_is for *_, as_is in _column_writers(model, with_key=False)):
+    if pipeline is not None and all(
+        as_is for _, _, as_is, _ in _column_writers(model, with_key=False)
+    ):
         reserve_keys(objs)
         _copy_many(pipeline, objs, batch_size)
         return objs
@@ -98,7 +103,7 @@ def insert_many(objs: Sequence, *, batch_size: int = 1000) -> list:
         for start in range(0, len(objs), batch_size):
             batch = objs[start : start + batch_size]
             rows = b",".join(
-                mogrify(row_template, [value_of(obj) for _, value_of, _ in writers])
+                mogrify(row_template, [value_of(obj) for _, value_of, *_ in writers])
                 for obj in batch
             ).decode()
             sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES {rows}{returning}"
@@ -113,26 +118,31 @@ def insert_many(objs: Sequence, *, batch_size: int = 1000) -> list:
 def _copy_many(pipeline: _Pipeline, objs: list, batch_size: int) -> None:
     model = type(objs[0])
     writers = _column_writers(model, with_key=True)
+    # Plain attributes first, read together in C; then those with a ``pre_save``.
+    plain = [writer for writer in writers if writer[3]]
+    prepared = [writer for writer in writers if not writer[3]]
+    read_plain = operator.attrgetter(*[attname for *_, attname in plain])
+    if len(plain) == 1:  # attrgetter of one name returns the value, not a tuple
+        read_one = read_plain
+        read_plain = lambda obj: (read_one(obj),)  # noqa: E731
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(column) for column, *_ in writers)
+    columns = ", ".join(quote(column) for column, *_ in plain + prepared)
     sql = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
+
+    def line(obj) -> str:
+        values = [*read_plain(obj), *[value_of(obj) for _, value_of, *_ in prepared]]
+        return "\t".join(map(_copy_text, values))
+
     for start in range(0, len(objs), batch_size):
         batch = objs[start : start + batch_size]
-        lines = "".join(
-            [
-                "\t".join([_copy_text(value_of(obj)) for _, value_of, _ in writers]) + "\n"
-                for obj in batch
-            ]
-        )
-        pipeline.submit(sql, batch, returning=False, data=lines)
+        pipeline.submit(sql, batch, returning=False, data="\n".join(map(line, batch)) + "\n")
 
 
 def _copy_text(value) -> str:
     """A value as ``COPY``'s text format writes it; the server reads it by the column's
-    type, as it reads a literal."""
-    if value is None:
-        return "\\N"
-    if isinstance(value, str):
+    type, as it reads a literal. The exact types come first: this runs for every value."""
+    kind = type(value)
+    if kind is str or isinstance(value, str):
         if "\x00" in value:  # as psycopg2 refuses it: PostgreSQL text cannot hold NUL
             raise ValueError("A string literal cannot contain NUL (0x00) characters.")
         if "\\" in value or "\n" in value or "\r" in value or "\t" in value:
@@ -145,9 +155,13 @@ def _copy_text(value) -> str:
                 .replace("\t", "\\t")
             )
         return value
-    if isinstance(value, bool):
+    if value is None:
+        return "\\N"
+    if kind is int:
+        return str(value)
+    if kind is bool:
         return "t" if value else "f"
-    if isinstance(value, datetime | date):
+    if kind is datetime or kind is date or isinstance(value, datetime | date):
         return value.isoformat()
     return str(value)
 
