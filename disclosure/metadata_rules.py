@@ -59,11 +59,14 @@ def index_number_error(number: str, *, today: date) -> str:
     return ""
 
 
-def date_errors(written_on: date | None, published_at: datetime | None, *, today: date) -> dict:
-    """Field errors for implausible 成文日期 and 发布日期, keyed by field name."""
+def date_errors(
+    written_on: date | None, published_at: datetime | None, *, today: date, tz=None
+) -> dict:
+    """Field errors for implausible 成文日期 and 发布日期, keyed by field name. ``tz``: the
+    time zone 发布日期 is read in, when the caller has it (an import, row after row)."""
     errors = {}
     latest = today + LATEST_AHEAD
-    published_on = timezone.localtime(published_at).date() if published_at else None
+    published_on = timezone.localtime(published_at, tz).date() if published_at else None
     if written_on is not None and not EARLIEST_DATE <= written_on <= latest:
         errors["written_on"] = (
             f"成文日期 {written_on:%Y-%m-%d} 不合理：应在 {EARLIEST_DATE:%Y-%m-%d} 至 {latest:%Y-%m-%d} 之间。"

@@ -422,7 +422,9 @@ class DocumentResource(resources.ModelResource):
             instance.has_legacy_index_number = bool(
                 index_number_error(instance.index_number, today=self.today)
             )
-        errors.update(date_errors(instance.written_on, instance.published_at, today=self.today))
+        errors.update(
+            date_errors(instance.written_on, instance.published_at, today=self.today, tz=self.tz)
+        )
         # Two rows that reach one document (one by 索引号, one by 文号) are one too many;
         # without either, two notices of one title on different days are two documents.
         published_on = (

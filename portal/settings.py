@@ -237,7 +237,13 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer probes over plain H
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 # A bureau's portal usually lives under a government domain it does not run itself, so
 # HSTS for subdomains and preloading are the domain owner's decisions (both settable).
-SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
+SILENCED_SYSTEM_CHECKS = [
+    "security.W005",
+    "security.W021",
+    # Only for an instance that is not a deployment (`make bench` silences mailbox.E001
+    # and E002 for the gunicorn it drives with the acceptance-test switches on).
+    *env_list("SILENCED_SYSTEM_CHECKS"),
+]
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -128,3 +128,13 @@ def test_check_deploy_passes_with_the_real_settings_module_and_a_production_envi
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_checks_are_silenced_only_by_name_and_only_on_top_of_the_defaults(monkeypatch):
+    """``make bench`` starts gunicorn with the acceptance-test switches on, which the
+    deploy check refuses: it silences exactly those two checks, nothing else."""
+    monkeypatch.delenv("SILENCED_SYSTEM_CHECKS", raising=False)
+    defaults = settings_with(monkeypatch)["SILENCED_SYSTEM_CHECKS"]
+    bench = settings_with(monkeypatch, SILENCED_SYSTEM_CHECKS=" mailbox.E001, mailbox.E002 ")
+    assert "mailbox.E001" not in defaults
+    assert bench["SILENCED_SYSTEM_CHECKS"] == [*defaults, "mailbox.E001", "mailbox.E002"]
