@@ -1,8 +1,14 @@
-"""portal.search.textsearch: pure functions, no database."""
+"""portal.search.textsearch: pure functions (and, at the end, what PostgreSQL makes of
+their literals)."""
 
 import pytest
+from django.db import connection
+from hypothesis import given
+from hypothesis import strategies as st
 
 from portal.search.textsearch import (
+    MAX_WORD,
+    bare_tokens,
     canonical_document_number,
     looks_like_document_number,
     looks_like_index_number,
@@ -74,3 +80,22 @@ def test_index_numbers_are_recognised():
 def test_a_repeated_title_token_keeps_every_position():
     literal = tsvector_literal(title="低保低保", rest="")
     assert literal.split() == ["'低保':1A", "'保低':2A", "'低保':3A", "'保':4A"]
+
+
+# Chinese, Latin letters and digits, long words, punctuation and blanks, as in a body.
+_PIECES = [*"低保标准救助城乡养老婚姻abcz019，。 \n", "x" * (MAX_WORD + 1)]
+_TEXT = st.lists(st.sampled_from(_PIECES), max_size=200).map("".join)
+
+
+@given(_TEXT)
+def test_bare_tokens_are_the_tokens_in_another_order(text):
+    assert sorted(bare_tokens(text)) == sorted(tokens(text))
+
+
+@pytest.mark.django_db
+def test_postgresql_merges_repeats_and_title_tokens_keeping_the_title_positions():
+    literal = tsvector_literal(title="低保", rest="低保救助，救助 2019 2019")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT %s::tsvector::text", [literal])
+        stored = cursor.fetchone()[0]
+    assert stored == "'2019' '低保':1A '保':2A '保救' '助' '救助'"
