@@ -50,10 +50,11 @@ from portal.workflow import permission_name, snapshot, system_actor
 REQUIRED_HEADERS = ["标题", "发布机构", "主题分类", "体裁分类"]
 DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d"]
 DATETIME_FORMATS = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
-# Rows handed to ``documents_import`` at a time: the database idles while the first
-# batch is read and Python waits while it writes the last, so smaller is faster, down to
-# where each batch's own statements start to count.
+# Rows handed to ``documents_import`` at a time: at most WRITE_ROWS, and as few as
+# FIRST_ROWS whenever the database has written everything it was given. The database
+# neither waits for the first full batch nor leaves Python waiting on a full last one.
 WRITE_ROWS = 500
+FIRST_ROWS = 100
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _ISO_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?\Z", re.ASCII)
 
@@ -475,14 +476,16 @@ class DocumentResource(resources.ModelResource):
     # --- writing: sorted here, written by the service ---------------------------------
 
     def save_instance(self, instance, is_create, row, **kwargs):
-        """Nothing is written per row: every ``WRITE_ROWS`` rows go to
+        """Nothing is written per row: batches of rows (``WRITE_ROWS``) go to
         ``documents_import``, which writes them in bulk while the next rows are read
         (the base class's bulk methods find nothing to write). Nothing more is written
         once a row has failed: the import will be rolled back. The body is already clean:
         ``BodyWidget`` made it (cleaning it twice would turn ``&#x27;`` into ``'`` and so
         make a re-imported row look changed), or it is the stored one."""
         (self.created if is_create else self.updated).append(instance)
-        if len(self.created) + len(self.updated) >= WRITE_ROWS and self._may_write(kwargs):
+        pending = len(self.created) + len(self.updated)
+        due = pending >= WRITE_ROWS or (pending >= FIRST_ROWS and bulk.idle())
+        if due and self._may_write(kwargs):
             self._write_rows()
 
     def _may_write(self, kwargs) -> bool:

@@ -176,6 +176,14 @@ def write(sql: str, params: Sequence) -> None:
         cursor.execute(sql, params)
 
 
+def idle() -> bool:
+    """Whether the current pipeline has run everything it was given (True outside one):
+    a writer that batches its rows can hand over a smaller batch rather than let the
+    database wait for a full one."""
+    pipeline = _pipeline.get()
+    return pipeline is None or pipeline.idle()
+
+
 def drain() -> None:
     """Wait until everything the current pipeline was given has run (raising its error),
     e.g. before a savepoint is rolled back. Nothing to do outside a pipeline."""
@@ -274,6 +282,9 @@ class _Pipeline:
                 self._queue.task_done()
         self._queue.task_done()
         cursor.close()
+
+    def idle(self) -> bool:
+        return self._queue.unfinished_tasks == 0
 
     def take_turn(self, execute, sql, params, many, context):
         """The caller's own queries (a Django execute wrapper) run between queued ones."""

@@ -8,7 +8,7 @@ from django.db import IntegrityError
 
 from disclosure import resources
 from disclosure.models import Document
-from portal.bulk import drain, insert_many, pipelined
+from portal.bulk import drain, idle, insert_many, pipelined, write
 from portal.models import SearchEntry, WorkflowEvent
 from tests.disclosure.test_resources import csv_bytes, import_via_command, row
 from tests.portal.factories import OrganizationFactory
@@ -81,3 +81,28 @@ def test_a_command_line_import_is_one_audit_event_whether_it_lands_or_not(agency
         ("failure", "system-import"),
     ]
     assert "bad.csv" in events[1].reason
+
+
+def test_the_pipeline_is_idle_only_when_everything_given_has_run():
+    assert drain() is None and idle()  # outside a pipeline: nothing waits
+    with pipelined():
+        assert idle()
+        write("SELECT pg_sleep(%s)", [0.3])
+        assert not idle()
+        drain()
+        assert idle()
+
+
+def test_rows_go_to_an_idle_database_in_small_batches(agency, tmp_path, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(resources, "FIRST_ROWS", 2)
+    monkeypatch.setattr(resources.bulk, "idle", lambda: True)
+    with CaptureQueriesContext(connection) as captured:
+        import_via_command(tmp_path, csv_bytes(numbered(5)), "--publish-as", "publisher")
+    copies = [
+        q for q in captured.captured_queries if q["sql"].startswith('COPY "disclosure_document"')
+    ]
+    assert len(copies) == 3  # 2 + 2 + the last 1, not one batch of 5
+    assert Document.objects.filter(is_live=True).count() == 5
