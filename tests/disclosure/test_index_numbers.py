@@ -99,3 +99,22 @@ def test_parallel_connections_never_draw_the_same_number():
     }
     assert set(numbers) == expected
     assert connection.vendor == "postgresql"
+
+
+def test_a_pool_draws_its_forecast_at_once_and_hands_numbers_out_without_queries(
+    django_assert_num_queries,
+):
+    from disclosure.index_numbers import IndexNumberPool
+
+    bureau = OrganizationFactory()
+    code = bureau.credit_code
+    DocumentFactory(organization=bureau, index_number=f"{code}/2024-00002")  # a legacy one
+    pool = IndexNumberPool([(bureau.pk, 2024)] * 3 + [(bureau.pk, 2025)])
+    with django_assert_num_queries(0):
+        numbers = pool.take([(code, 2024), (code, 2025), (code, 2024)])
+        numbers += pool.take([(code, 2024)])
+    assert numbers == [f"{code}/2024-00001", f"{code}/2025-00001", f"{code}/2024-00003"] + [
+        f"{code}/2024-00004"
+    ]
+    # What the forecast missed is drawn when it is taken, after what was drawn before.
+    assert pool.take([(code, 2024), (code, 2026)]) == [f"{code}/2024-00005", f"{code}/2026-00001"]
