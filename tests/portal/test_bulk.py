@@ -63,3 +63,23 @@ def test_one_statement_per_batch_seen_by_query_capture(owner):
         insert_many([notice(owner, title=f"通告 {n}") for n in range(5)], batch_size=2)
     inserts = [q for q in captured.captured_queries if q["sql"].startswith("INSERT")]
     assert len(inserts) == 3
+
+
+def test_rows_copied_in_a_pipeline_read_back_exactly_backslashes_and_breaks_included(owner):
+    from portal.bulk import pipelined
+
+    bodies = ["<p>C:\\temp\\新建</p>", "第一行\n第二行\r\n\t缩进", "\\N", ""]
+    notices = [notice(owner, title=f"通告 {n}", body=body) for n, body in enumerate(bodies)]
+    with CaptureQueriesContext(connection) as captured, pipelined():
+        insert_many(notices)
+    assert [q["sql"][:4] for q in captured.captured_queries if "notice" in q["sql"]] == ["COPY"]
+    stored = Notice.objects.in_bulk([item.pk for item in notices])
+    assert [stored[item.pk].body for item in notices] == bodies
+
+
+def test_a_nul_character_is_refused_in_a_pipeline_too(owner):
+    from portal.bulk import pipelined
+
+    with pytest.raises(ValueError), pipelined():
+        insert_many([notice(owner, title="通告", body="正文\x00")])
+    assert not Notice.objects.exists()
