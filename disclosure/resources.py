@@ -353,7 +353,9 @@ class DocumentResource(resources.ModelResource):
             written_on = self.fields["written_on"].widget.clean(row.get("成文日期"))
         except ValueError:
             return None
-        return organization and (organization.pk, (written_on or self.today).year)
+        if organization is None:
+            return None
+        return organization.pk, (written_on or self.today).year
 
     def _load_matched(self, lookups) -> dict:
         """The documents the rows match, found in one query (only what the file's own

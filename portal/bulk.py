@@ -84,12 +84,12 @@ def insert_many(objs: Sequence, *, batch_size: int = 1000) -> list:
         return objs
     model = type(objs[0])
     pipeline = _pipeline.get()
-    if pipeline is not None and all(
-        as_is for _, _, as_is, _ in _column_writers(model, with_key=False)
-    ):
-        reserve_keys(objs)
-        _copy_many(pipeline, objs, batch_size)
-        return objs
+    if pipeline is not None:
+        keyed_writers = _column_writers(model, with_key=True)
+        if all(as_is for _, _, as_is, _ in keyed_writers):
+            reserve_keys(objs)
+            _copy_many(pipeline, objs, keyed_writers, batch_size)
+            return objs
     keyed = objs[0].pk is not None
     writers = _column_writers(model, with_key=keyed)
     quote = connection.ops.quote_name
@@ -115,9 +115,8 @@ def insert_many(objs: Sequence, *, batch_size: int = 1000) -> list:
     return objs
 
 
-def _copy_many(pipeline: _Pipeline, objs: list, batch_size: int) -> None:
+def _copy_many(pipeline: _Pipeline, objs: list, writers: list, batch_size: int) -> None:
     model = type(objs[0])
-    writers = _column_writers(model, with_key=True)
     # Plain attributes first, read together in C; then those with a ``pre_save``.
     plain = [writer for writer in writers if writer[3]]
     prepared = [writer for writer in writers if not writer[3]]

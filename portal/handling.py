@@ -1,17 +1,23 @@
 """Cases whose personal data only their handlers see (letters, applications): the two
 reads every such app needs, over the app's own rule of who handles what."""
 
+from collections.abc import Callable
+
 from django.db import models
 from django.db.models import Q
 
 
 class HandledQuerySet(models.QuerySet):
-    """A subclass names its rule: ``handling_condition(user)``, the cases ``user``
-    handles as a ``Q``, or ``None`` for all of them (superusers)."""
+    """A subclass names its rule: a static ``handling_condition(user)``, the cases
+    ``user`` handles as a ``Q``, or ``None`` for all of them (superusers). A subclass
+    without one is refused when it is defined, not when a page first asks."""
 
-    @staticmethod
-    def handling_condition(user) -> Q | None:
-        raise NotImplementedError
+    handling_condition: Callable[[object], Q | None]
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if not callable(getattr(cls, "handling_condition", None)):
+            raise TypeError(f"{cls.__name__} must define handling_condition(user).")
 
     def handled_by(self, user):
         """The cases ``user`` handles, and so may see with personal data."""
