@@ -51,8 +51,9 @@ REQUIRED_HEADERS = ["标题", "发布机构", "主题分类", "体裁分类"]
 DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d"]
 DATETIME_FORMATS = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
 # Rows handed to ``documents_import`` at a time: at most WRITE_ROWS, and as few as
-# FIRST_ROWS whenever the database has written everything it was given. The database
-# neither waits for the first full batch nor leaves Python waiting on a full last one.
+# FIRST_ROWS whenever the database has written everything it was given, or once fewer
+# rows are left to read than are waiting. The database does not wait for a first full
+# batch, and the last batch, written while nothing else is read, stays small.
 WRITE_ROWS = 500
 FIRST_ROWS = 100
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -316,6 +317,7 @@ class DocumentResource(resources.ModelResource):
         ]
         self._numbers = None  # drawn with the first batch, before any write is queued
         self.seen_keys = {}
+        self._total_rows = len(rows)
 
     def import_row(self, row, instance_loader, **kwargs):
         self._row_number = kwargs.get("row_number")
@@ -486,7 +488,8 @@ class DocumentResource(resources.ModelResource):
         make a re-imported row look changed), or it is the stored one."""
         (self.created if is_create else self.updated).append(instance)
         pending = len(self.created) + len(self.updated)
-        due = pending >= WRITE_ROWS or (pending >= FIRST_ROWS and bulk.idle())
+        left = self._total_rows - self._row_number
+        due = pending >= WRITE_ROWS or (pending >= FIRST_ROWS and (pending >= left or bulk.idle()))
         if due and self._may_write(kwargs):
             self._write_rows()
 
@@ -511,12 +514,10 @@ class DocumentResource(resources.ModelResource):
         self.created, self.updated = [], []
 
     def after_import(self, dataset, result, **kwargs):
-        bulk.drain()  # before the library rolls anything back
-        if result.has_errors() or result.has_validation_errors():
-            return  # everything is rolled back
-        if self._may_write({"dry_run": False, "using_transactions": True, **kwargs}):
-            self._write_rows()
-            bulk.drain()
+        failed = result.has_errors() or result.has_validation_errors()  # all rolled back
+        if not failed and self._may_write({"dry_run": False, "using_transactions": True, **kwargs}):
+            self._write_rows()  # queued behind the batches still being written
+        bulk.drain()  # before the library commits or rolls anything back
 
     # --- exporting -----------------------------------------------------------------------
 

@@ -106,3 +106,39 @@ def test_rows_go_to_an_idle_database_in_small_batches(agency, tmp_path, monkeypa
     ]
     assert len(copies) == 3  # 2 + 2 + the last 1, not one batch of 5
     assert Document.objects.filter(is_live=True).count() == 5
+
+
+def test_the_last_batches_shrink_as_the_rows_run_out(agency, tmp_path, monkeypatch):
+    """The last batch is written while nothing else is read: it is kept small. Once fewer
+    rows are left than are waiting, a batch goes at once, so batches halve to the end."""
+    batches = []
+    write_batch = resources.documents_import
+
+    def recording(*, created, updated, **kwargs):
+        batches.append(len(created) + len(updated))
+        return write_batch(created=created, updated=updated, **kwargs)
+
+    monkeypatch.setattr(resources, "WRITE_ROWS", 8)
+    monkeypatch.setattr(resources, "FIRST_ROWS", 2)
+    monkeypatch.setattr(resources.bulk, "idle", lambda: False)
+    monkeypatch.setattr(resources, "documents_import", recording)
+    import_via_command(tmp_path, csv_bytes(numbered(12)), "--publish-as", "publisher")
+    assert [size for size in batches if size] == [6, 3, 2, 1]  # not 8 + 4
+    assert Document.objects.filter(is_live=True).count() == 12
+
+
+def test_a_pipeline_hands_the_gil_over_promptly_and_then_restores_the_interval():
+    import sys
+
+    from portal import bulk
+
+    usual = sys.getswitchinterval()
+    with pipelined():
+        assert sys.getswitchinterval() == bulk.HANDOVER_INTERVAL
+        with pipelined():
+            assert sys.getswitchinterval() == bulk.HANDOVER_INTERVAL
+        assert sys.getswitchinterval() == bulk.HANDOVER_INTERVAL
+    assert sys.getswitchinterval() == usual
+    with pytest.raises(ValueError), pipelined():
+        raise ValueError("导入中途出错")
+    assert sys.getswitchinterval() == usual
