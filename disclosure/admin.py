@@ -33,9 +33,10 @@ from disclosure.services import (
     document_create,
     document_save,
 )
+from portal import audit
 from portal.admin_inlines import FollowerFormSet, FollowerInlineMixin, LabelledTabularInline
 from portal.editor import RichTextAdminMixin
-from portal.import_errors import clerk_message
+from portal.import_errors import clerk_message, error_rows
 from portal.import_formats import LimitedCSV, LimitedImportForm, LimitedXLSX
 from portal.models import Status
 from portal.scopes import agency_organizations
@@ -186,6 +187,14 @@ class DocumentAdmin(
 
     def process_result(self, result, request):
         if result.has_errors() or result.has_validation_errors():
+            # Refused at the last step: as much an audited event as an import that landed.
+            audit.record(
+                "import",
+                result="failure",
+                object_type="disclosure.document",
+                reason="后台导入（确认时出现错误行，已回滚）",
+                details={"error_rows": error_rows(result)},
+            )
             self.message_user(
                 request,
                 "导入未执行：文件在预览后出现错误行，已全部回滚，请重新导入。",

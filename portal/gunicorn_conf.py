@@ -9,6 +9,16 @@ import os
 import subprocess
 import sys
 
+from gunicorn.glogging import Logger
+
+# The project's root, importable also when gunicorn runs from elsewhere: the masking
+# filter below comes from it (a module without Django, which the master never imports).
+_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if _ROOT not in sys.path:
+    sys.path.insert(0, _ROOT)
+
+from portal.log_masking import PersonalDataFilter  # noqa: E402
+
 bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
 workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
@@ -18,6 +28,20 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 # ends up in a log file.
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'
 wsgi_app = "portal.wsgi:application"
+
+
+class MaskedLogger(Logger):
+    """gunicorn's own log lines masked like Django's: a request that fails before Django
+    answers is logged by gunicorn with its URL, query string and all."""
+
+    def setup(self, cfg):
+        super().setup(cfg)  # (re)creates the handlers, on every reload too
+        for log in (self.error_log, self.access_log):
+            for handler in log.handlers:
+                handler.addFilter(PersonalDataFilter())
+
+
+logger_class = MaskedLogger
 # Gunicorn's runtime control socket is not used; the default path is shared by every
 # instance on the machine.
 control_socket_disable = True
@@ -42,7 +66,7 @@ def failed_checks() -> str:
     short audit retention…). Empty when none fails. Run in a process of their own: a
     master that imported Django would hand its modules and settings to every worker it
     forks, and a reload (HUP) would keep serving the old code."""
-    manage = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "manage.py")
+    manage = os.path.join(_ROOT, "manage.py")
     result = subprocess.run(
         [sys.executable, manage, "check", "--deploy", "--fail-level", "ERROR"],
         capture_output=True,

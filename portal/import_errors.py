@@ -25,6 +25,12 @@ def clerk_message(error) -> str:
     return UNEXPECTED
 
 
+def error_rows(result) -> int:
+    """How many rows of an import (django-import-export's Result) failed; a failure of
+    the whole file counts as one."""
+    return len(result.row_errors()) + len(result.invalid_rows) + (1 if result.base_errors else 0)
+
+
 def _exc_info(exception):
     if isinstance(exception, BaseException):
         return (type(exception), exception, exception.__traceback__)

@@ -409,7 +409,7 @@ SITE_SHORT_NAME = env("SITE_SHORT_NAME", "政务公开")
 # Personal data (issue 13, helper PII): ID numbers, phones and addresses encrypted at rest
 # with keys from the environment (portal.encryption; `make .env` writes random ones). With
 # DEBUG on, unset keys are derived from SECRET_KEY; with it off they must be set
-# (`check --deploy` errs). Logs and error reports mask them (portal.logging_filters).
+# (`check --deploy` errs). Logs (portal.log_masking) and error reports (portal.logging_filters) mask them.
 PII_ENCRYPTION_KEYS = env_list("PII_ENCRYPTION_KEYS")  # first encrypts, all decrypt
 PII_INDEX_KEY = env("PII_INDEX_KEY")  # blind index (HMAC) for lookups by ID number
 PII_DEV_KEYS = DEBUG
@@ -419,7 +419,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
-        "personal_data": {"()": "portal.logging_filters.PersonalDataFilter"},
+        "personal_data": {"()": "portal.log_masking.PersonalDataFilter"},
         "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
     },
     "handlers": {

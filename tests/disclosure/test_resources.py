@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from disclosure.models import Document
+from disclosure.models import Document, TopicCategory
 from disclosure.resources import DocumentResource, neutralise_formula
 from portal import workflow
 from portal.models import Status, WorkflowEvent
@@ -213,6 +213,23 @@ def test_the_admin_import_previews_before_writing_and_lands_drafts_in_the_clerks
     assert document.status == Status.DRAFT
     assert document.owner_organization == agency.office and document.created_by == agency.clerk
     assert WorkflowEvent.objects.get(object_id=document.pk).by == agency.clerk
+
+
+def test_an_admin_import_refused_at_confirmation_writes_nothing_and_is_audited(agency, client):
+    from portal.audit.models import AuditEvent
+
+    client = login(client, agency.clerk)
+    upload = SimpleUploadedFile("catalogue.csv", csv_bytes([row()]), content_type="text/csv")
+    preview = client.post(IMPORT, {"import_file": upload, "format": "0", "resource": "0"})
+    confirm = preview.context["confirm_form"]
+    # The row's 主题分类 is renamed between the preview and the confirmation.
+    TopicCategory.objects.filter(name="社会福利").update(name="已改名的分类")
+    done = client.post(PROCESS, {**confirm.initial, "resource": "0"}, follow=True)
+    assert "导入未执行" in done.content.decode()
+    assert not Document.objects.exists()
+    event = AuditEvent.objects.filter(action="import").get()
+    assert (event.result, event.actor_username) == ("failure", agency.clerk.username)
+    assert event.details["error_rows"] == 1 and "已回滚" in event.reason
 
 
 def test_the_admin_import_shows_row_errors_and_offers_no_confirmation(agency, client):

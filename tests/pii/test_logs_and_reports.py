@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 from disclosure.applications import views as application_views
 from mailbox import views as mailbox_views
 from portal import id_numbers
-from portal.logging_filters import PersonalDataFilter, PersonalDataReporterFilter, mask_text
+from portal.log_masking import PersonalDataFilter, mask_text
+from portal.logging_filters import PersonalDataReporterFilter
 
 digits = st.text(alphabet="0123456789", min_size=1, max_size=1)
 surrounding = st.text(
@@ -83,6 +84,38 @@ def test_a_traceback_in_a_log_record_is_masked():
 def test_ordinary_numbers_stay_readable():
     text = "文号 渝民发〔2025〕12号，共 1234 件，编号 YSQ-2025-00001，耗时 153ms"
     assert mask_text(text) == text
+
+
+@given(
+    st.text(min_size=1, max_size=40).filter(lambda q: not any(c.isspace() or c in "\"'" for c in q))
+)
+def test_a_query_string_in_a_log_line_is_left_out(query):
+    line = emitted("Error handling request /search/?%s", query)
+    assert line.strip() == "Error handling request /search/?…"
+
+
+def test_a_question_in_words_is_not_a_query_string():
+    assert emitted("是否继续 ? 是。").strip() == "是否继续 ? 是。"
+
+
+def test_gunicorns_own_logs_are_masked_too(tmp_path):
+    """A request that fails before Django answers is logged by gunicorn itself, with its
+    URL: the logger class ``make run`` configures masks it like Django's lines."""
+    from gunicorn.config import Config
+
+    from portal import gunicorn_conf
+
+    config = Config()
+    config.set("errorlog", str(tmp_path / "error.log"))
+    config.set("accesslog", str(tmp_path / "access.log"))
+    logger = gunicorn_conf.MaskedLogger(config)
+    logger.error("Error handling request %s", "/mailbox/write/?phone=13812345678&name=张三")
+    logger.error("Invalid request from ip=%s: %s", "127.0.0.1", "身份证 500101199001011234")
+    written = (tmp_path / "error.log").read_text()
+    assert "/mailbox/write/?…" in written and "138****5678" not in written
+    assert "13812345678" not in written and "张三" not in written
+    assert "500101199001011234" not in written and "500***********1234" in written
+    assert gunicorn_conf.logger_class is gunicorn_conf.MaskedLogger
 
 
 def test_every_handler_in_the_settings_masks_personal_data():

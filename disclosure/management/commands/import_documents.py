@@ -13,7 +13,7 @@ from django.template.defaultfilters import filesizeformat
 
 from disclosure.resources import REQUIRED_HEADERS, DocumentResource, can_publish
 from portal import audit
-from portal.import_errors import clerk_message
+from portal.import_errors import clerk_message, error_rows
 from portal.tabular import TableFileError, TableLimits, read_table
 from portal.workflow import system_actor
 
@@ -53,10 +53,10 @@ class Command(BaseCommand):
             object_type="disclosure.document",
             reason=f"命令行导入 {file.name}" + ("（已回滚）" if failed else ""),
             details={"file": file.name, "new": totals["new"], "update": totals["update"],
-                     "error_rows": self._error_count(result) if failed else 0},
+                     "error_rows": error_rows(result) if failed else 0},
         )  # fmt: skip
         if failed:
-            self.stdout.write(f"导入失败，未写入任何数据：错误 {self._error_count(result)} 行。")
+            self.stdout.write(f"导入失败，未写入任何数据：错误 {error_rows(result)} 行。")
             raise CommandError("导入有错误，已全部回滚。", returncode=1)
         self.stdout.write(
             f"导入完成：新增 {totals['new']}，更新 {totals['update']}，未变 {totals['skip']}，错误 0。"
@@ -106,11 +106,6 @@ class Command(BaseCommand):
                 label = self._label(field)
                 for message in messages:
                     yield f"数据第 {invalid.number} 行 {label}：{message}"
-
-    def _error_count(self, result) -> int:
-        return (
-            len(result.row_errors()) + len(result.invalid_rows) + (1 if result.base_errors else 0)
-        )
 
     @staticmethod
     def _label(field: str) -> str:
