@@ -6,6 +6,7 @@ import ast
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
 
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ("disclosure", "interpretation", "mailbox", "plans")
@@ -24,11 +25,27 @@ def modules() -> dict[str, Path]:
     return found
 
 
+def models_named(call: ast.Call) -> str | None:
+    """The models module an ``apps.get_model("label", …)`` or ``get_model("label.Model")``
+    call with a literal label reads: an import by another name."""
+    name = getattr(call.func, "attr", None) or getattr(call.func, "id", None)
+    if name != "get_model" or not call.args or not isinstance(call.args[0], ast.Constant):
+        return None
+    label = str(call.args[0].value).split(".")[0]
+    try:
+        return f"{django_apps.get_app_config(label).name}.models"
+    except LookupError:
+        return None
+
+
 def imports_of(path: Path, known: dict[str, Path]) -> set[str]:
-    """Project modules ``path`` imports anywhere in it (module level or in a function)."""
+    """Project modules ``path`` imports anywhere in it (module level or in a function),
+    also by looking a model up by its app's label."""
     names = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
+        if isinstance(node, ast.Call) and (models := models_named(node)):
+            names.add(models)
+        elif isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             # ``from package import module`` depends on the module (Python runs the
@@ -117,3 +134,15 @@ def test_the_catalogue_does_not_reach_into_the_apps_inside_it():
     assert {name: names for name, names in found.items() if names} == {}
     found = _imports_between(known, "disclosure.applications", ("disclosure.annual_reports",))
     assert {name: names for name, names in found.items() if names} == {}
+
+
+def test_a_model_looked_up_by_its_apps_label_counts_as_an_import():
+    def call(source: str) -> ast.Call:
+        return ast.parse(source).body[0].value
+
+    assert models_named(call('apps.get_model("mailbox", "Mailbox")')) == "mailbox.models"
+    assert models_named(call('get_model("applications.Application")')) == (
+        "disclosure.applications.models"
+    )
+    assert models_named(call('apps.get_model("auth", "Group")')) == "django.contrib.auth.models"
+    assert models_named(call("apps.get_model(label, name)")) is None

@@ -1,8 +1,10 @@
-"""The workflow roles as groups (谁公开、谁审查). Later apps add their models' permissions
-to the same groups in migrations of their own."""
+"""The workflow roles (谁公开、谁审查) get the catalogue's permissions. The groups are the
+portal's (``portal`` 0006 creates them); each app grants its own models' permissions, as
+here, and reversing takes back only those."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from portal.migration_operations import grant_roles
 
 VIEW_VOCABULARIES = ["view_topiccategory", "view_genre"]
 ROLES = {
@@ -15,29 +17,6 @@ ROLES = {
     "督查员": ["view_document", "view_attachment", "view_columnpage", "view_disclosureguide",
             *VIEW_VOCABULARIES],
 }  # fmt: skip
-SUPERVISOR_PORTAL = ["oversee_all", "view_organization", "view_calendarday"]
-
-
-def create_roles(apps, schema_editor):
-    # Permissions are normally created after all migrations; these groups need them now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, codenames in ROLES.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.add(
-            *Permission.objects.filter(content_type__app_label="disclosure", codename__in=codenames)
-        )
-    Group.objects.get(name="督查员").permissions.add(
-        *Permission.objects.filter(content_type__app_label="portal", codename__in=SUPERVISOR_PORTAL)
-    )
-
-
-def remove_roles(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name__in=ROLES).delete()
 
 
 class Migration(migrations.Migration):
@@ -47,4 +26,4 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [migrations.RunPython(create_roles, remove_roles)]
+    operations = [grant_roles("disclosure", ROLES)]

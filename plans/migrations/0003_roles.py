@@ -11,8 +11,9 @@ Django's default permissions are kept (``add``/``change``/``delete``/``view``): 
 reads them, and ``delete`` is granted to no role (a task with history is never deleted;
 a superuser removes a mistaken draft plan)."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from portal.migration_operations import grant_roles
 
 READ = ["view_plan", "view_task", "view_update"]
 ROLES = {
@@ -24,27 +25,7 @@ ROLES = {
 }  # fmt: skip
 
 
-def grant(apps, schema_editor):
-    app_config = apps.get_app_config("plans")
-    app_config.models_module = True  # permissions are normally created after migrations
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, codenames in ROLES.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.add(
-            *Permission.objects.filter(content_type__app_label="plans", codename__in=codenames)
-        )
-
-
-def revoke(apps, schema_editor):
-    Permission = apps.get_model("auth", "Permission")
-    for group in apps.get_model("auth", "Group").objects.filter(name__in=ROLES):
-        group.permissions.remove(*Permission.objects.filter(content_type__app_label="plans"))
-
-
 class Migration(migrations.Migration):
     dependencies = [("plans", "0002_task_history_append_only"), ("portal", "0006_roles")]
 
-    operations = [migrations.RunPython(grant, revoke)]
+    operations = [grant_roles("plans", ROLES)]
