@@ -12,6 +12,10 @@ One mechanism for every ``portal.models.Publishable`` model. Rules, with their s
   the history.
 - Every step locks the row, re-checks the state under the lock, and appends an event in the
   same transaction: of two concurrent approvals one wins and the other gets a clear refusal.
+
+Letters, applications and plan tasks are not publications: they have states of their own
+(received, assigned, answered…), which they keep in a transition table of their own, with
+an append-only event table on the pattern of ``WorkflowEvent`` and its trigger.
 """
 
 from __future__ import annotations

@@ -120,10 +120,10 @@ class AnswerLetterAdmin(WorkflowAdminMixin, admin.ModelAdmin):
         done = 0
         for item in items:
             try:
-                if step.name == "approve":
+                if step.four_eyes:  # the confidentiality review of the answer
                     services.answer_letter_approve(letter=item, by=request.user,
                                                    note=data.get("note", ""))  # fmt: skip
-                elif step.name == "publish":
+                elif step.goes_live:  # the letter issued to the applicant
                     services.answer_letter_issue(letter=item, by=request.user)
                 else:
                     workflow.perform(item, step=step.name, by=request.user,
