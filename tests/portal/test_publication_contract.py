@@ -5,13 +5,14 @@ admin exactly as documents do, declaring only its fields and hooks."""
 from datetime import timedelta
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from portal import publication, workflow
-from portal.models import Status
+from portal.models import Publishable, Status
 from tests.publishing.models import HOOK_CALLS, Notice
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +57,14 @@ def test_the_abstract_meta_gives_permissions_constraint_and_indexes():
     assert constraints == ["publishing_notice_live_has_date"]
     indexed = [tuple(index.fields) for index in Notice._meta.indexes]
     assert ("status", "owner_organization") in indexed and ("is_live", "-published_at") in indexed
+    # Named per app and model: after each table, so no two publishables share a name.
+    shared = {("status", "owner_organization"), ("is_live", "-published_at")}
+    names = {}
+    for model in (m for m in apps.get_models() if issubclass(m, Publishable)):
+        own = [i.name for i in model._meta.indexes if tuple(i.fields) in shared]
+        assert len(own) == 2 and all(n.startswith(model._meta.db_table[:11]) for n in own)
+        names[model] = own
+    assert len(names) >= 5 and len({n for own in names.values() for n in own}) == 2 * len(names)
 
 
 def test_a_notice_travels_the_same_workflow_with_its_history(agency, client):
