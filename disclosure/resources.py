@@ -517,6 +517,7 @@ class DocumentResource(resources.ModelResource):
         failed = result.has_errors() or result.has_validation_errors()  # all rolled back
         if not failed and self._may_write({"dry_run": False, "using_transactions": True, **kwargs}):
             self._write_rows()  # queued behind the batches still being written
+        bulk.flush_gathered()  # the facet counts, inside the library's savepoint
         bulk.drain()  # before the library commits or rolls anything back
 
     # --- exporting -----------------------------------------------------------------------

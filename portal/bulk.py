@@ -24,14 +24,17 @@ import queue
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
+from typing import TypeVar
 
 import psycopg2
 from django.db import connection, transaction
 from django.db.models import DateField, DateTimeField, Field
+
+T = TypeVar("T")
 
 # Internal types whose prepared value is the Python value itself (for values of the
 # field's own type), which psycopg2 adapts directly.
@@ -176,6 +179,29 @@ def write(sql: str, params: Sequence) -> None:
         cursor.execute(sql, params)
 
 
+def gathered(key: str, factory: Callable[[], T], flush: Callable[[T], None]) -> T | None:
+    """Inside ``pipelined()``: one object per ``key`` for the whole block (made by
+    ``factory``), handed to ``flush`` once at its end, e.g. counter deltas summed over an
+    import and written as its last statement, so that the counters' rows are not locked
+    against every other writer for as long as the import runs. None outside a pipeline:
+    the caller writes at once. A writer whose block may roll back a savepoint of its own
+    calls ``flush_gathered`` before that."""
+    pipeline = _pipeline.get()
+    if pipeline is None:
+        return None
+    if key not in pipeline.gathered:
+        pipeline.gathered[key] = (factory(), flush)
+    return pipeline.gathered[key][0]
+
+
+def flush_gathered() -> None:
+    """Hand what ``gathered`` collected to its ``flush`` now (queued like any write)."""
+    if (pipeline := _pipeline.get()) is not None:
+        while pipeline.gathered:
+            _key, (value, flush) = pipeline.gathered.popitem()
+            flush(value)
+
+
 def idle() -> bool:
     """Whether the current pipeline has run everything it was given (True outside one):
     a writer that batches its rows can hand over a smaller batch rather than let the
@@ -241,6 +267,7 @@ class _Pipeline:
         # queries take turns through this one (``take_turn``).
         self._busy = threading.Lock()
         self._error: BaseException | None = None
+        self.gathered: dict[str, tuple[object, Callable]] = {}  # see ``gathered``
         self._thread = threading.Thread(target=self._run, name="bulk-pipeline", daemon=True)
         self._thread.start()
 
@@ -356,6 +383,7 @@ def pipelined():
         try:
             with connection.execute_wrapper(pipeline.take_turn):
                 yield
+                flush_gathered()
                 pipeline.drain()
         finally:
             _pipeline.reset(token)

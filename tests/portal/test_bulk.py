@@ -83,3 +83,22 @@ def test_a_nul_character_is_refused_in_a_pipeline_too(owner):
     with pytest.raises(ValueError), pipelined():
         insert_many([notice(owner, title="通告", body="正文\x00")])
     assert not Notice.objects.exists()
+
+
+def test_what_a_pipeline_gathers_is_flushed_once_at_its_end_and_not_after_an_error():
+    from collections import Counter
+
+    from portal import bulk
+
+    flushed = []
+    assert bulk.gathered("sums", Counter, flushed.append) is None  # outside: write at once
+    with bulk.pipelined():
+        bulk.gathered("sums", Counter, flushed.append).update(a=1)
+        with bulk.pipelined():  # the inner block is the outer one
+            bulk.gathered("sums", Counter, flushed.append).update(a=2, b=1)
+        assert flushed == []
+    assert flushed == [Counter(a=3, b=1)]
+    with pytest.raises(ValueError), bulk.pipelined():
+        bulk.gathered("sums", Counter, flushed.append).update(c=1)
+        raise ValueError("出错")
+    assert flushed == [Counter(a=3, b=1)]  # rolled back: nothing to write
