@@ -17,7 +17,7 @@ _ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
 
-from portal.log_masking import PersonalDataFilter  # noqa: E402
+from portal.log_masking import server_log_filters  # noqa: E402
 
 bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
 workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
@@ -38,7 +38,8 @@ class MaskedLogger(Logger):
         super().setup(cfg)  # (re)creates the handlers, on every reload too
         for log in (self.error_log, self.access_log):
             for handler in log.handlers:
-                handler.addFilter(PersonalDataFilter())
+                for log_filter in server_log_filters():
+                    handler.addFilter(log_filter)
 
 
 logger_class = MaskedLogger

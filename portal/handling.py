@@ -29,6 +29,12 @@ class HandledQuerySet(models.QuerySet):
         condition = self.handling_condition(user)
         if condition is None:
             return self.annotate(sees_personal=models.Value(True))
+        # CASE, not the bare condition: SQL makes "department IN (…)" NULL on a letter
+        # with no department, and FALSE OR NULL is NULL, not "no".
         return self.annotate(
-            sees_personal=models.ExpressionWrapper(condition, output_field=models.BooleanField())
+            sees_personal=models.Case(
+                models.When(condition, then=models.Value(True)),
+                default=models.Value(False),
+                output_field=models.BooleanField(),
+            )
         )

@@ -4,10 +4,10 @@ process imports no Django) use the same filter (个人信息保护法 Art 51; GB
 8.1.4.11 剩余信息保护).
 
 ``PersonalDataFilter`` masks resident ID numbers, mobile and landline numbers in each
-record's message, arguments and traceback, and leaves query strings out of the URLs a
-line names (a search or a form sent by GET carries what a citizen typed), before any
-handler writes or mails it. A log line that names a citizen is a copy of personal data
-nobody audits; a masked one still says what happened.
+record's message, arguments and traceback before any handler writes or mails it. A log
+line that names a citizen is a copy of personal data nobody audits; a masked one still
+says what happened. The web server's lines also lose the query strings of the URLs they
+name (``QueryStringFilter``): a search or a form sent by GET carries what a citizen typed.
 """
 
 from __future__ import annotations
@@ -44,10 +44,6 @@ def without_query_strings(text: str) -> str:
     return QUERY_STRING.sub("?…", text)
 
 
-def mask_log_text(text: str) -> str:
-    return without_query_strings(mask_text(text))
-
-
 class PersonalDataFilter(logging.Filter):
     """Rewrites the record in place (the message formatted and masked, the arguments
     dropped) and lets it through: masking, never silencing."""
@@ -57,11 +53,25 @@ class PersonalDataFilter(logging.Filter):
             message = record.getMessage()
         except Exception:  # a malformed call: keep what the caller wrote, masked
             message = f"{record.msg} {record.args!r}"
-        record.msg, record.args = mask_log_text(message), None
+        record.msg, record.args = mask_text(message), None
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:
-            record.exc_text = mask_log_text(record.exc_text)
+            record.exc_text = mask_text(record.exc_text)
         if record.stack_info:
-            record.stack_info = mask_log_text(record.stack_info)
+            record.stack_info = mask_text(record.stack_info)
         return True
+
+
+class QueryStringFilter(logging.Filter):
+    """Leaves query strings out of a record's message: for gunicorn's own lines, which
+    name a failed request by its URL, query string and all (Django's name the path)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = without_query_strings(record.getMessage()), None
+        return True
+
+
+def server_log_filters() -> list[logging.Filter]:
+    """What every handler of the web server's own logs gets (``portal.gunicorn_conf``)."""
+    return [PersonalDataFilter(), QueryStringFilter()]

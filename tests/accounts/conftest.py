@@ -21,3 +21,8 @@ def log_in(client, username, password, **extra):
     return client.post(
         reverse("admin:login"), {"username": username, "password": password}, **extra
     )
+
+
+def fail(client, username, times, **extra):
+    """``times`` logins of ``username`` with a wrong password."""
+    return [log_in(client, username, "Wrong-password-1", **extra) for _ in range(times)]

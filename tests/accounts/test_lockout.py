@@ -4,8 +4,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Permission
-from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
@@ -13,10 +11,8 @@ from hypothesis import strategies as st
 
 from portal.accounts import signals
 from portal.accounts.forms import INVALID_MESSAGE, locked_message
-from portal.accounts.lockout import lockout_lift
 from portal.accounts.models import Lockout, LoginFailure
-from tests.accounts.conftest import PASSWORD, log_in
-from tests.portal.factories import UserFactory
+from tests.accounts.conftest import PASSWORD, fail, log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -27,10 +23,6 @@ def errors_html(response) -> str:
                       response.content.decode(), re.S)  # fmt: skip
     assert match, response.content.decode()
     return match.group(0)
-
-
-def fail(client, username, times, **extra):
-    return [log_in(client, username, "Wrong-password-1", **extra) for _ in range(times)]
 
 
 def test_five_failures_within_fifteen_minutes_lock_the_account(client, staff):
@@ -126,44 +118,6 @@ def test_the_address_lock_ends_after_fifteen_minutes(client, db):
     assert lockout.locked_until - lockout.locked_at == timedelta(minutes=15)
     Lockout.objects.update(locked_until=timezone.now())
     assert log_in(client, "sprayed31", "Summer-2026-pw").status_code == 200
-
-
-def security_admin():
-    user = UserFactory(username="anquan", is_staff=True)
-    user.user_permissions.add(Permission.objects.get(codename="unlock_account"))
-    return user
-
-
-def test_a_security_administrator_unlocks_from_the_lockout_page(client, staff):
-    fail(client, staff.username, 5)
-    lockout = Lockout.objects.get(kind=Lockout.Kind.ACCOUNT)
-    client.force_login(security_admin())
-    changelist = reverse("admin:accounts_lockout_changelist")
-    page = client.get(changelist + "?state=active")
-    assert page.status_code == 200 and staff.username in page.content.decode()
-    assert "解锁所选账号或地址" in page.content.decode()
-    response = client.post(
-        changelist, {"action": "lift_selected", "_selected_action": [lockout.pk]}
-    )
-    assert response.status_code == 302
-    lockout.refresh_from_db()
-    assert lockout.unlocked_at is not None
-    client.logout()
-    assert log_in(client, staff.username, PASSWORD).status_code == 302
-
-
-def test_staff_without_the_permission_cannot_see_or_unlock(client, staff):
-    fail(client, staff.username, 5)
-    lockout = Lockout.objects.get()
-    other = UserFactory(is_staff=True)
-    client.force_login(other)
-    assert client.get(reverse("admin:accounts_lockout_changelist")).status_code == 403
-    from django.core.exceptions import PermissionDenied
-
-    with pytest.raises(PermissionDenied):
-        lockout_lift(lockout=lockout, by=other)
-    lockout.refresh_from_db()
-    assert lockout.unlocked_at is None
 
 
 def test_a_successful_login_starts_the_count_afresh(client, staff):

@@ -4,12 +4,10 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from interpretation.models import Interpretation
-from interpretation.services import documents_link
 from tests.disclosure.factories import DocumentFactory
 from tests.interpretation.factories import InterpretationFactory
 from tests.portal.roles import staff
@@ -37,14 +35,6 @@ def test_a_clerk_of_another_organization_does_not_see_it(client, agency, outside
     assert client.get(change).status_code in (302, 404)  # admin redirects a missing object
     client.force_login(agency.clerk)
     assert "本局解读" in client.get(CHANGELIST).content.decode()
-
-
-def test_a_clerk_cannot_link_another_organizations_document(agency, outsider_clerk):
-    theirs = DocumentFactory(organization=agency.office, by=agency.clerk)
-    interpretation = InterpretationFactory(organization=agency.elsewhere, by=outsider_clerk)
-    with pytest.raises(PermissionDenied):
-        documents_link(interpretation=interpretation, documents=[theirs], by=outsider_clerk)
-    assert not interpretation.documents.exists()
 
 
 def test_the_admin_form_refuses_another_organizations_document(client, agency, outsider_clerk):

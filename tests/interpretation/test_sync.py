@@ -148,17 +148,3 @@ def test_a_document_never_goes_live_without_its_interpretation(agency, policy):
     assert refused.value.messages == [NEEDS_INTERPRETATION]
     document.refresh_from_db()
     assert not document.is_live
-
-
-def test_the_links_of_a_live_interpretation_do_not_change_unreviewed(agency):
-    from interpretation.services import LINKS_OF_LIVE, documents_link
-
-    first = DocumentFactory(organization=agency.office, published=True)
-    other = DocumentFactory(organization=agency.office, published=True)
-    interpretation = InterpretationFactory(
-        organization=agency.office, documents=[first], published=True
-    )
-    with pytest.raises(ValidationError) as refused:
-        documents_link(interpretation=interpretation, documents=[first, other], by=agency.clerk)
-    assert refused.value.messages == [LINKS_OF_LIVE]
-    assert list(interpretation.documents.all()) == [first]

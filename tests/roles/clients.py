@@ -29,3 +29,15 @@ class VerifiedClient(Client):
         # still change the permissions of the one it holds.
         if requires_two_factor(get_user_model().objects.get(pk=user.pk)):
             verify_session(self, user)
+
+
+def logged_in(user) -> Client:
+    """A plain client logged in as ``user``, its session not yet past a second factor."""
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def enrolled(user) -> TOTPDevice:
+    """``user`` with a confirmed TOTP device, as after enrolment."""
+    return TOTPDevice.objects.create(user=user, name="手机", confirmed=True)
