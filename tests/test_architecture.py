@@ -146,3 +146,21 @@ def test_a_model_looked_up_by_its_apps_label_counts_as_an_import():
     )
     assert models_named(call('apps.get_model("auth", "Group")')) == "django.contrib.auth.models"
     assert models_named(call("apps.get_model(label, name)")) is None
+
+
+MIRRORED = ("services", "querysets", "views", "admin")
+
+
+def test_every_apps_services_querysets_views_and_admin_have_their_mirror_tests():
+    """``tests/<app>/test_<module>.py`` for each of these modules of an app (a package
+    with an ``apps.py``; a nested app's tests are named after its last part)."""
+    missing = []
+    for package in PACKAGES:
+        for apps_file in (ROOT / package).rglob("apps.py"):
+            app_dir = apps_file.parent
+            tests_dir = ROOT / "tests" / app_dir.name
+            for module in MIRRORED:
+                if (app_dir / f"{module}.py").exists():
+                    if not (tests_dir / f"test_{module}.py").exists():
+                        missing.append(str((tests_dir / f"test_{module}.py").relative_to(ROOT)))
+    assert missing == []
