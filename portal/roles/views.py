@@ -29,7 +29,9 @@ WRONG_CODE = "动态验证码不正确或已过期，请输入身份验证器中
 
 def _next_url(request) -> str:
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
+    # Django's check lets "//" through (no host: this one, it reasons), which a browser
+    # reads as a URL with no host at all and cannot follow.
+    if not candidate.startswith("//") and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate

@@ -39,6 +39,7 @@ OUTSIDE = [
     "//evil.example/admin/",
     "///evil.example",
     "////evil.example",
+    "//",
     "\\\\evil.example",
     "/\\evil.example",
     "\\/evil.example",
