@@ -56,15 +56,10 @@ def index_codes() -> dict[int, str]:
     return {pk: code_of(organization) for pk, organization in organizations.items()}
 
 
-def allocate_index_numbers(codes: list[tuple[str, int]]) -> list[str]:
-    """Free 索引号 for many documents at once, one per (code, year) pair: one counter
-    update per pair draws a block of sequence numbers, then one query drops any a legacy
-    record already holds and draws replacements."""
-    return IndexNumberPool().take(codes)
-
-
 class IndexNumberPool:
-    """索引号 drawn ahead. An import forecasts its new documents' (organization, year)
+    """Free 索引号 for many documents at once: one counter update per (code, year) pair
+    draws a block of sequence numbers, then one query drops any a legacy record already
+    holds and draws replacements. An import forecasts its new documents' (organization, year)
     from the whole file and draws for all of them with its first batch, so that numbering
     the later batches needs no query: each would wait behind the writes already queued
     (``portal.bulk.pipelined``). A document the forecast missed is drawn for when taken;

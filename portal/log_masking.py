@@ -25,8 +25,6 @@ ID_NUMBER = re.compile(rf"(?<![{_DIGIT}])(?:[{_DIGIT}]{{17}}[{_DIGIT}Xx]|[{_DIGI
 MOBILE = re.compile(rf"(?<![{_DIGIT}])(?:\+?86[\s\-]?)?1[3-9][0-9](?:[\s\-]?[0-9]{{4}}){{2}}(?![{_DIGIT}])")  # fmt: skip
 # A landline with its area code: 023-67891234, (023)6789 1234, 02367891234.
 LANDLINE = re.compile(rf"(?<![{_DIGIT}])(?:[(（]0[1-9][0-9]{{1,2}}[)）]|0[1-9][0-9]{{1,2}})[\s\-]?[0-9]{{3,4}}[\s\-]?[0-9]{{4}}(?![{_DIGIT}])")  # fmt: skip
-
-
 # A query string after a path or URL, up to the next blank or quote.
 QUERY_STRING = re.compile(r"(?<=[^\s?\"'])\?[^\s\"']*")
 
