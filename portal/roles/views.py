@@ -1,5 +1,6 @@
 """The second step of the admin login (/admin/otp/) and enrolment (/admin/otp/setup/)."""
 
+import re
 from urllib.parse import urlencode
 
 from django.contrib import admin, messages
@@ -27,11 +28,17 @@ from portal.roles.two_factor import (
 WRONG_CODE = "动态验证码不正确或已过期，请输入身份验证器中当前显示的数字。"
 
 
+# What a browser drops from a URL before reading it (WHATWG URL): leading C0 controls and
+# spaces, and tabs and line breaks anywhere; it reads a backslash as a slash.
+_IGNORED_BY_BROWSERS = re.compile(r"^[\x00-\x20]+|[\t\n\r]")
+
+
 def _next_url(request) -> str:
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    # Django's check lets "//" through (no host: this one, it reasons), which a browser
-    # reads as a URL with no host at all and cannot follow.
-    if not candidate.startswith("//") and url_has_allowed_host_and_scheme(
+    # Django's check lets "//", "/\\" or "/<tab>/" through (no host: this one, it reasons),
+    # which a browser reads as a URL with no host at all and cannot follow.
+    as_read = _IGNORED_BY_BROWSERS.sub("", candidate).replace("\\", "/")
+    if not as_read.startswith("//") and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate

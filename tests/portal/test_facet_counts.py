@@ -70,7 +70,9 @@ def test_bulk_indexing_and_a_rebuild_keep_counts_exact():
     assert_in_step()
 
 
-def test_an_import_writes_its_counts_once_at_its_end_and_a_failed_one_none(agency, tmp_path):
+def test_an_import_writes_its_counts_once_at_its_end_and_a_failed_one_none(
+    agency, tmp_path, monkeypatch
+):
     """Every publication updates the same few count rows: an import takes their locks
     only with its last statement, and one that is rolled back leaves them as they were."""
     from django.core.management import CommandError
@@ -81,21 +83,18 @@ def test_an_import_writes_its_counts_once_at_its_end_and_a_failed_one_none(agenc
     from tests.disclosure.test_import_pipeline import numbered
     from tests.disclosure.test_resources import csv_bytes, import_via_command, row
 
-    resources.WRITE_ROWS, usual = 2, resources.WRITE_ROWS  # several batches
-    try:
-        with CaptureQueriesContext(connection) as captured:
-            import_via_command(tmp_path, csv_bytes(numbered(7)), "--publish-as", "publisher")
-        statements = [q["sql"] for q in captured.captured_queries]
-        upserts = [n for n, sql in enumerate(statements) if "portal_facetcount" in sql]
-        copies = [n for n, sql in enumerate(statements) if sql.startswith("COPY")]
-        assert len(upserts) == 1 and upserts[0] > max(copies)
-        assert_in_step()
-        stored = sorted(FacetCount.objects.values_list("kind", "facet", "value", "count"))
-        rows = [row(title=f"另一批{n}", number=f"渝民发〔2026〕{n}号") for n in range(5)]
-        rows.append(row(title="坏行", number="渝民发〔2026〕99号", 主题分类="不存在的分类"))
-        with pytest.raises(CommandError):
-            import_via_command(tmp_path, csv_bytes(rows), "--publish-as", "publisher")
-    finally:
-        resources.WRITE_ROWS = usual
+    monkeypatch.setattr(resources, "WRITE_ROWS", 2)  # several batches
+    with CaptureQueriesContext(connection) as captured:
+        import_via_command(tmp_path, csv_bytes(numbered(7)), "--publish-as", "publisher")
+    statements = [q["sql"] for q in captured.captured_queries]
+    upserts = [n for n, sql in enumerate(statements) if "portal_facetcount" in sql]
+    copies = [n for n, sql in enumerate(statements) if sql.startswith("COPY")]
+    assert len(upserts) == 1 and upserts[0] > max(copies)
+    assert_in_step()
+    stored = sorted(FacetCount.objects.values_list("kind", "facet", "value", "count"))
+    rows = [row(title=f"另一批{n}", number=f"渝民发〔2026〕{n}号") for n in range(5)]
+    rows.append(row(title="坏行", number="渝民发〔2026〕99号", 主题分类="不存在的分类"))
+    with pytest.raises(CommandError):
+        import_via_command(tmp_path, csv_bytes(rows), "--publish-as", "publisher")
     assert sorted(FacetCount.objects.values_list("kind", "facet", "value", "count")) == stored
     assert_in_step()

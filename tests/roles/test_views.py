@@ -40,6 +40,8 @@ OUTSIDE = [
     "///evil.example",
     "////evil.example",
     "//",
+    "/\\",
+    "/\t/",
     "\\\\evil.example",
     "/\\evil.example",
     "\\/evil.example",
